@@ -1,0 +1,74 @@
+/**
+ * The `ociai-proxy` CLI: loads the config, builds the account clients and serves the
+ * OpenAI-compatible API until SIGTERM/SIGINT, letting in-flight streams finish.
+ */
+import { loadConfig } from "../shared/config/load-config";
+import { createLogger, type LogFormat } from "../shared/log/logger";
+import { startProxy } from "../shared/server/start-proxy";
+import { parseCliArgs, USAGE } from "./lib/parse-cli-args";
+
+const SHUTDOWN_GRACE_MS = Number(process.env.OCIAI_SHUTDOWN_GRACE_MS ?? 30_000);
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseCliArgs(process.argv.slice(2));
+  } catch (err) {
+    process.stderr.write(`ociai-proxy: ${(err as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(USAGE + "\n");
+    return;
+  }
+  const logger = createLogger((process.env.OCIAI_LOG_FORMAT as LogFormat | undefined) ?? "text");
+
+  let config;
+  try {
+    config = loadConfig(args.config, { multiAccount: args.multiAccount });
+  } catch (err) {
+    process.stderr.write(`ociai-proxy: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  logger.info("OCI AI proxy starting", { mode: config.mode, config: config.file });
+  for (const warning of config.warnings ?? []) logger.warn(warning);
+  if (config.apiKeyGenerated) logger.info(`Generated an API key and wrote it to ${config.file} (api_key)`);
+  logger.info(`Loaded ${config.models.size} models from config`);
+  for (const account of config.accounts) {
+    const where = account.endpoint ?? `region ${account.region}`;
+    logger.info(`Initializing OCI client for ${where}`, {
+      account: account.id,
+      weight: config.mode === "multi" ? account.weight : undefined,
+      max_concurrency: config.mode === "multi" ? account.maxConcurrency || "unlimited" : undefined,
+      enabled: account.enabled,
+    });
+  }
+
+  let proxy;
+  try {
+    proxy = await startProxy({ config, logger, port: args.port, host: args.host });
+  } catch (err) {
+    process.stderr.write(`ociai-proxy: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  logger.info("OCI clients initialized successfully", { accounts: config.accounts.length });
+  logger.info(`Starting server on port ${proxy.port}`, { url: `${proxy.url}/v1` });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info(`${signal}: no new connections; waiting for in-flight requests`, { grace_ms: SHUTDOWN_GRACE_MS });
+    proxy.close(SHUTDOWN_GRACE_MS).then(() => {
+      logger.info("Stopped");
+      process.exit(0);
+    });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+void main();

@@ -1,0 +1,82 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { ProxyConfig } from "../config/types";
+import type { Logger } from "../log/logger";
+import { NotFoundError } from "../openai/errors";
+import { probeAccount } from "../chat/probe-account";
+import { resolveModel } from "../chat/resolve-model";
+import type { AccountPool } from "../pool/types";
+import { errorResponse } from "./error-response";
+import { RequestLog } from "./request-log";
+import { requireApiKey } from "./require-api-key";
+import { chatCompletionsHandler } from "./routes/chat-completions";
+import { modelsHandlers } from "./routes/models";
+
+export interface AppDeps {
+  config: ProxyConfig;
+  pool: AccountPool;
+  logger: Logger;
+}
+
+export type AppEnv = { Variables: { requestLog: RequestLog } };
+
+/**
+ * The whole HTTP surface on web-standard Request/Response, shared by the local server,
+ * Lambda and OCI Functions adapters.
+ *
+ * @example
+ *   const app = createApp({ config, pool, logger });
+ *   const res = await app.fetch(new Request("http://proxy/v1/models", { headers: { authorization: `Bearer ${key}` } }));
+ */
+export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const auth = requireApiKey(config.apiKey);
+  const models = modelsHandlers(config.models);
+  const chat = chatCompletionsHandler({ config, pool });
+
+  app.use("*", async (c, next) => {
+    const log = new RequestLog(logger, c.req.method, c.req.path);
+    c.set("requestLog", log);
+    await next();
+    log.fields.status = c.res.status;
+    if (!log.deferred) log.finish();
+  });
+  app.use(
+    "*",
+    cors({
+      origin: config.server.corsOrigins.includes("*") ? "*" : config.server.corsOrigins,
+      allowMethods: ["GET", "POST", "OPTIONS"],
+      // Empty = reflect Access-Control-Request-Headers (SDKs send x-stainless-* headers).
+      allowHeaders: [],
+      exposeHeaders: ["retry-after", "x-request-id"],
+      maxAge: 600,
+    }),
+  );
+
+  app.get("/health", (c) => {
+    const enabled = pool.accounts.filter((a) => a.config.enabled).length;
+    return c.json({ status: "ok", mode: config.mode, accounts: { total: pool.accounts.length, enabled } });
+  });
+
+  for (const prefix of ["/v1", ""]) {
+    app.post(`${prefix}/chat/completions`, auth, chat);
+    app.get(`${prefix}/models`, auth, models.list);
+    app.get(`${prefix}/models/:id{.+}`, auth, models.get);
+  }
+
+  app.get("/test-oci", auth, async (c) => {
+    const firstModel = config.models.values().next().value as string;
+    const model = config.pool.healthCheckModel ? resolveModel(config.models, config.pool.healthCheckModel) : firstModel;
+    const results = await Promise.all(pool.accounts.map((account) => probeAccount(account, model, config.pool.requestTimeoutMs)));
+    const ok = results.every((r) => r.ok);
+    return c.json({ ok, accounts: results }, ok ? 200 : 502);
+  });
+
+  app.notFound((c) => errorResponse(new NotFoundError(`Unknown endpoint: ${c.req.method} ${c.req.path}`, null, "unknown_url")));
+  app.onError((err, c) => {
+    const res = errorResponse(err);
+    if (res.status >= 500) c.get("requestLog")?.fields && (c.get("requestLog").fields.error = err.message);
+    return res;
+  });
+  return app;
+}

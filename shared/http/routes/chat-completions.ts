@@ -1,0 +1,103 @@
+import type { Context } from "hono";
+import { randomUUID } from "node:crypto";
+import { chatDetailsJson } from "../../chat/chat-details-json";
+import { openAIEventStream } from "../../chat/openai-event-stream";
+import { resolveModel } from "../../chat/resolve-model";
+import { DONE_EVENT, SSE_HEADERS, dataEvent } from "../../chat/sse";
+import type { ProxyConfig } from "../../config/types";
+import type { ChatCompletion } from "../../openai/chat-types";
+import { validateChatRequest } from "../../openai/validate-chat-request";
+import { fromOciChatResponse } from "../../oci/translate/from-oci-chat-response";
+import { fullResponseToChunks } from "../../oci/translate/full-response-to-chunks";
+import { OciStreamTranslator } from "../../oci/translate/oci-stream-translator";
+import { toOciChatRequest } from "../../oci/translate/to-oci-chat-request";
+import { UpstreamFailure } from "../../oci/upstream-failure";
+import type { AccountPool, Lease } from "../../pool/types";
+import { readJsonBody } from "../read-json-body";
+import type { RequestLog } from "../request-log";
+import { upstreamFailureToOpenAI } from "../upstream-failure-to-openai";
+
+export interface ChatRouteDeps {
+  config: ProxyConfig;
+  pool: AccountPool;
+}
+
+/** POST /v1/chat/completions */
+export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
+  const { server } = config;
+  const callOptions = {
+    headersTimeoutMs: config.pool.requestTimeoutMs,
+    bodyTimeoutMs: config.pool.streamIdleTimeoutMs,
+  };
+
+  return async (c: Context) => {
+    const log = c.get("requestLog") as RequestLog;
+    const request = validateChatRequest(await readJsonBody(c.req.raw, server.maxBodyBytes));
+    log.fields.model = request.model;
+    const ociModelId = resolveModel(config.models, request.model);
+    const clientWantsStream = request.stream === true;
+    const upstreamStream = clientWantsStream && !server.forceNonStream;
+    log.fields.stream = clientWantsStream;
+
+    const chatRequest = toOciChatRequest(request, ociModelId, {
+      defaultMaxTokens: server.defaultMaxTokens,
+      stream: upstreamStream,
+    });
+    const chatRequestJson = JSON.stringify(chatRequest);
+    const lease = await sendOrThrow(pool, c.req.raw.signal, (account, signal) =>
+      account.client.chat(chatDetailsJson(account.config.compartmentId, ociModelId, chatRequestJson), {
+        ...callOptions,
+        signal,
+      }),
+    );
+    log.fields.account = lease.account.config.id;
+    log.fields.attempts = lease.attempt;
+
+    const identity = { id: `chatcmpl-${randomUUID().replace(/-/g, "")}`, created: Math.floor(Date.now() / 1000), model: request.model };
+    const includeUsage = request.stream_options?.include_usage === true;
+
+    if (upstreamStream && lease.response.isEventStream) {
+      const translator = new OciStreamTranslator({ ...identity, format: chatRequest.apiFormat, includeUsage });
+      const body = openAIEventStream({
+        lease,
+        translator,
+        keepAliveMs: server.keepAliveIntervalMs,
+        onEnd: (outcome, usage) => log.finish({ outcome: outcome.ok === true ? "ok" : outcome.ok === false ? "upstream_error" : "cancelled", ...usageFields(usage) }),
+      });
+      log.deferred = true;
+      return new Response(body, { status: 200, headers: SSE_HEADERS });
+    }
+
+    const completion = await readCompletion(lease, identity);
+    if (!clientWantsStream) return c.json(completion);
+    // force_non_stream (or an upstream that answered JSON): replay the full answer as a stream.
+    const events = fullResponseToChunks(completion, includeUsage).map(dataEvent).join("") + DONE_EVENT;
+    return new Response(events, { status: 200, headers: SSE_HEADERS });
+  };
+}
+
+async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: Parameters<AccountPool["send"]>[0]): Promise<Lease> {
+  try {
+    return await pool.send(call, { signal });
+  } catch (err) {
+    throw err instanceof UpstreamFailure ? upstreamFailureToOpenAI(err) : err;
+  }
+}
+
+async function readCompletion(lease: Lease, identity: { id: string; created: number; model: string }): Promise<ChatCompletion> {
+  const startedAt = performance.now();
+  let completion: ChatCompletion;
+  try {
+    completion = fromOciChatResponse(await lease.response.body.json(), identity);
+  } catch (err) {
+    const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure("protocol", `unreadable answer from OCI: ${(err as Error).message}`);
+    lease.release({ ok: false, failure });
+    throw upstreamFailureToOpenAI(failure);
+  }
+  lease.release({ ok: true, latencyMs: performance.now() - startedAt });
+  return completion;
+}
+
+function usageFields(usage: { prompt_tokens: number; completion_tokens: number } | undefined) {
+  return usage ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens } : {};
+}

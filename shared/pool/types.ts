@@ -1,0 +1,38 @@
+import type { AccountConfig } from "../config/types";
+import type { OciInferenceClient, UpstreamResponse } from "../oci/oci-inference-client";
+import type { UpstreamFailure } from "../oci/upstream-failure";
+
+/** An account ready to take calls: its settings and its (long-lived) client. */
+export interface Account {
+  readonly config: AccountConfig;
+  readonly client: OciInferenceClient;
+}
+
+/** How a call ended, reported when its lease is released. */
+export type CallOutcome = { ok: true; latencyMs: number } | { ok: false; failure: UpstreamFailure } | { ok: "cancelled" };
+
+/**
+ * A successful upstream response bound to the account that produced it. The caller must
+ * release it exactly once, when it has finished reading the body (a stream holds its
+ * account's concurrency slot until then).
+ */
+export interface Lease {
+  readonly account: Account;
+  readonly response: UpstreamResponse;
+  /** 1 for the first try. */
+  readonly attempt: number;
+  release(outcome: CallOutcome): void;
+}
+
+export type UpstreamCall = (account: Account, signal: AbortSignal) => Promise<UpstreamResponse>;
+
+export interface SendOptions {
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
+}
+
+export interface AccountPool {
+  readonly accounts: readonly Account[];
+  /** Runs `call` on a chosen account, failing over to others on retryable failures. */
+  send(call: UpstreamCall, options?: SendOptions): Promise<Lease>;
+}

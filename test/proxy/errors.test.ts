@@ -1,0 +1,167 @@
+/**
+ * Every error row of the README's error table, as a client sees it: status, OpenAI error
+ * body, and the headers that matter.
+ */
+import OpenAI from "openai";
+import { postRaw } from "../helpers/sse";
+import { startStack, type Stack } from "../helpers/stack";
+
+let stack: Stack;
+const hi = [{ role: "user", content: "hi" }];
+
+beforeAll(async () => {
+  stack = await startStack({ settings: { max_body_size: "64kb", request_timeout: "1s", stream_idle_timeout: "1s" } });
+});
+afterAll(() => stack.close());
+beforeEach(() => stack.sims[0].setFaults(null));
+
+const chatUrl = () => `${stack.baseURL}/chat/completions`;
+
+async function expectError(res: { status: number; text: string } | Response, status: number, match: Partial<{ message: RegExp; type: string; param: string | null; code: string | null }>) {
+  const text = res instanceof Response ? await res.text() : res.text;
+  expect(res.status).toBe(status);
+  const body = JSON.parse(text);
+  expect(Object.keys(body)).toEqual(["error"]);
+  expect(Object.keys(body.error).sort()).toEqual(["code", "message", "param", "type"]);
+  if (match.message) expect(body.error.message).toMatch(match.message);
+  if (match.type) expect(body.error.type).toBe(match.type);
+  if (match.param !== undefined) expect(body.error.param).toBe(match.param);
+  if (match.code !== undefined) expect(body.error.code).toBe(match.code);
+  return body.error;
+}
+
+describe("client errors", () => {
+  test("malformed JSON is a 400", async () => {
+    await expectError(await postRaw(chatUrl(), stack.apiKey, '{"model": "grok-4", "messages": ['), 400, { type: "invalid_request_error", message: /JSON/ });
+  });
+
+  test("a missing field is a 400 naming it", async () => {
+    await expectError(await postRaw(chatUrl(), stack.apiKey, { model: "grok-4" }), 400, { param: "messages" });
+  });
+
+  test("a wrongly typed nested field is a 400 naming its path", async () => {
+    const raw = await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", messages: [{ role: "user", content: "a" }, { role: "robot", content: "b" }] });
+    await expectError(raw, 400, { param: "messages[1].role" });
+  });
+
+  test("an unknown model is a 404 naming it and listing the configured ones", async () => {
+    const error = await expectError(await postRaw(chatUrl(), stack.apiKey, { model: "gpt-5", messages: hi }), 404, { param: "model", code: "model_not_found" });
+    expect(error.message).toContain("gpt-5");
+    expect(error.message).toContain("grok-4");
+  });
+
+  test("a body over the limit is a 413", async () => {
+    const big = "x".repeat(70 * 1024);
+    await expectError(await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", messages: [{ role: "user", content: big }] }), 413, { code: "request_too_large" });
+  });
+
+  test("an unknown endpoint is a 404 in OpenAI format", async () => {
+    await expectError(await fetch(`${stack.baseURL}/completions/legacy`, { headers: { authorization: `Bearer ${stack.apiKey}` } }), 404, {});
+  });
+});
+
+describe("authentication", () => {
+  test("a missing key is a 401", async () => {
+    await expectError(await fetch(`${stack.baseURL}/models`), 401, { type: "authentication_error" });
+  });
+
+  test("a wrong key is a 401, and the openai client raises AuthenticationError", async () => {
+    const wrong = new OpenAI({ baseURL: stack.baseURL, apiKey: "sk-wrong", maxRetries: 0 });
+    await expect(wrong.chat.completions.create({ model: "grok-4", messages: [{ role: "user", content: "hi" }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+  });
+
+  test("/health needs no key; /v1/models lists the [MODELS] names", async () => {
+    expect((await fetch(`${stack.proxy.url}/health`)).status).toBe(200);
+    const models = await stack.client().models.list();
+    expect(models.data.map((m) => m.id)).toEqual(Object.keys(Object.fromEntries(stack.config.models)));
+    expect(models.data[0]).toMatchObject({ object: "model", owned_by: "xai" });
+  });
+});
+
+describe("CORS", () => {
+  test("a preflight is answered with the allowed origin, methods and requested headers", async () => {
+    const res = await fetch(chatUrl(), {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type, x-stainless-os" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(res.headers.get("access-control-allow-headers")).toContain("x-stainless-os");
+  });
+
+  test("actual responses carry the CORS header, errors included", async () => {
+    const res = await fetch(`${stack.baseURL}/models`, { headers: { origin: "https://app.example" } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+  });
+});
+
+describe("upstream errors", () => {
+  test("OCI 429 becomes 429 with Retry-After", async () => {
+    stack.sims[0].setFaults({ status: 429, retryAfterSeconds: 7 });
+    const raw = await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", messages: hi });
+    await expectError(raw, 429, { type: "rate_limit_error" });
+    expect(raw.headers.get("retry-after")).toBe("7");
+  });
+
+  test("OCI 400 becomes 400 carrying OCI's message", async () => {
+    stack.sims[0].setFaults({ status: 400 });
+    await expectError(await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", messages: hi }), 400, { type: "invalid_request_error", message: /OCI rejected the request/ });
+  });
+
+  test("OCI 404 NotAuthorizedOrNotFound becomes 502 explaining the likely IAM cause", async () => {
+    stack.sims[0].setFaults({ status: 404 });
+    await expectError(await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", messages: hi }), 502, { message: /IAM policy/ });
+  });
+
+  test("OCI 5xx becomes 502", async () => {
+    stack.sims[0].setFaults({ status: 500 });
+    await expectError(await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", messages: hi }), 502, { type: "upstream_error" });
+  });
+
+  test("no answer within request_timeout becomes 504", async () => {
+    stack.sims[0].setFaults({ latencyMs: 2_500 });
+    await expectError(await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", messages: hi }), 504, { type: "timeout_error" });
+  });
+
+  test("a stream that breaks mid-way ends with an error event and no [DONE]", async () => {
+    stack.sims[0].setFaults({ dropAfterEvents: 3 });
+    const raw = await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", stream: true, messages: hi });
+    expect(raw.status).toBe(200);
+    expect(raw.data).not.toContain("[DONE]");
+    const last = JSON.parse(raw.data[raw.data.length - 1]);
+    expect(last.error.type).toBe("upstream_error");
+    expect(raw.data.length).toBeGreaterThan(1);
+  });
+
+  test("the openai client raises on a stream that breaks mid-way", async () => {
+    stack.sims[0].setFaults({ dropAfterEvents: 3 });
+    const stream = await stack.client().chat.completions.create({ model: "grok-4", stream: true, messages: [{ role: "user", content: "hi" }] });
+    await expect(
+      (async () => {
+        for await (const _chunk of stream) void _chunk;
+      })(),
+    ).rejects.toThrow();
+  });
+
+  test("a stream that goes silent past stream_idle_timeout ends with a timeout error event", async () => {
+    stack.sims[0].setFaults({ hangAfterEvents: 2 });
+    const raw = await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", stream: true, messages: hi });
+    expect(raw.data).not.toContain("[DONE]");
+    expect(JSON.parse(raw.data[raw.data.length - 1]).error.type).toBe("timeout_error");
+  });
+});
+
+describe("request signing", () => {
+  test("an account whose key does not match what OCI knows is refused: 502 naming the likely cause", async () => {
+    const mismatched = await startStack({ accountKeys: () => ({ fingerprint: "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff" }) });
+    try {
+      const raw = await postRaw(`${mismatched.baseURL}/chat/completions`, mismatched.apiKey, { model: "grok-4", messages: hi });
+      await expectError(raw, 502, { message: /NotAuthenticated|fingerprint/ });
+      expect(mismatched.sims[0].stats().rejectedSignature).toBe(1);
+    } finally {
+      await mismatched.close();
+    }
+  });
+});
