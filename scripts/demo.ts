@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const { account, privateKeyPem } = generateTestAccount();
   writeFileSync(join(dir, "demo_key.pem"), privateKeyPem, { mode: 0o600 });
-  const simulator = await startSimulator({ accounts: [account], port: 0 });
+  const simulator = await startSimulator({ accounts: [account], port: 0, responseWords: 40 });
+  // A little pacing so the answer visibly streams, as a real model's would.
+  simulator.setFaults({ interChunkMs: 40 });
 
   const configFile = join(dir, "config.conf");
   writeFileSync(

@@ -165,3 +165,26 @@ describe("request signing", () => {
     }
   });
 });
+
+describe("/test-oci", () => {
+  test("needs the API key", async () => {
+    expect((await fetch(`${stack.proxy.url}/test-oci`)).status).toBe(401);
+  });
+
+  test("reports each account as ok with its latency", async () => {
+    const res = await fetch(`${stack.proxy.url}/test-oci`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
+    const body = await res.json();
+    expect(res.status).toBe(200);
+    expect(body.ok).toBe(true);
+    expect(body.accounts).toEqual([expect.objectContaining({ account: "default", ok: true, model: "xai.grok-4", latency_ms: expect.any(Number) })]);
+    expect(stack.sims[0].lastRequest()!.body.chatRequest.maxTokens).toBe(1);
+  });
+
+  test("reports a failing account with the reason and answers 502", async () => {
+    stack.sims[0].setFaults({ status: 404 });
+    const res = await fetch(`${stack.proxy.url}/test-oci`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
+    const body = await res.json();
+    expect(res.status).toBe(502);
+    expect(body.accounts[0]).toMatchObject({ ok: false, status: 404, error: expect.stringContaining("auth") });
+  });
+});
