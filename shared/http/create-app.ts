@@ -1,16 +1,17 @@
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { ProxyConfig } from "../config/types";
 import type { Logger } from "../log/logger";
 import { NotFoundError } from "../openai/errors";
 import { probeAccount } from "../chat/probe-account";
 import { resolveModel } from "../chat/resolve-model";
-import type { AccountPool } from "../pool/types";
+import type { AccountPool } from "../pool/account-pool";
 import { errorResponse } from "./error-response";
 import { RequestLog } from "./request-log";
 import { requireApiKey } from "./require-api-key";
 import { chatCompletionsHandler } from "./routes/chat-completions";
 import { modelsHandlers } from "./routes/models";
+import { adminRoutes, statsRoutes } from "./routes/stats";
 
 export interface AppDeps {
   config: ProxyConfig;
@@ -54,9 +55,17 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
   );
 
   app.get("/health", (c) => {
-    const enabled = pool.accounts.filter((a) => a.config.enabled).length;
-    return c.json({ status: "ok", mode: config.mode, accounts: { total: pool.accounts.length, enabled } });
+    const enabled = pool.members.filter((m) => m.account.config.enabled);
+    const healthy = enabled.filter((m) => m.health.healthy && m.breaker.state !== "open").length;
+    return c.json({ status: "ok", mode: config.mode, accounts: { total: pool.members.length, enabled: enabled.length, healthy } });
   });
+
+  const statsAuth: MiddlewareHandler = config.server.statsPublic ? (_c, next) => next() : auth;
+  app.use("/stats", statsAuth);
+  app.use("/stats/*", statsAuth);
+  app.use("/admin/*", auth);
+  app.route("/", statsRoutes(pool));
+  app.route("/", adminRoutes(pool));
 
   for (const prefix of ["/v1", ""]) {
     app.post(`${prefix}/chat/completions`, auth, chat);
@@ -75,7 +84,8 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
   app.notFound((c) => errorResponse(new NotFoundError(`Unknown endpoint: ${c.req.method} ${c.req.path}`, null, "unknown_url")));
   app.onError((err, c) => {
     const res = errorResponse(err);
-    if (res.status >= 500) c.get("requestLog")?.fields && (c.get("requestLog").fields.error = err.message);
+    // Unexpected errors become a bare 500 for the client; the log keeps what happened.
+    if (res.status >= 500) c.get("requestLog").fields.error = err.message;
     return res;
   });
   return app;

@@ -24,15 +24,16 @@ export interface Lease {
   release(outcome: CallOutcome): void;
 }
 
-export type UpstreamCall = (account: Account, signal: AbortSignal) => Promise<UpstreamResponse>;
+export interface AttemptContext {
+  signal: AbortSignal;
+  /** Time left for this attempt to get response headers (shorter for breaker probes). */
+  headersTimeoutMs: number;
+}
+
+export type UpstreamCall = (account: Account, attempt: AttemptContext) => Promise<UpstreamResponse>;
 
 export interface SendOptions {
   /** Aborted when the client goes away. */
   signal?: AbortSignal;
 }
 
-export interface AccountPool {
-  readonly accounts: readonly Account[];
-  /** Runs `call` on a chosen account, failing over to others on retryable failures. */
-  send(call: UpstreamCall, options?: SendOptions): Promise<Lease>;
-}

@@ -4,11 +4,14 @@ import type { ProxyConfig } from "../config/types";
 import { createApp } from "../http/create-app";
 import type { Logger } from "../log/logger";
 import { createAccounts } from "../pool/create-accounts";
-import { FailoverPool } from "../pool/failover-pool";
+import { AccountPool } from "../pool/account-pool";
+import { HealthChecker } from "../pool/health-checker";
+import { resolveModel } from "../chat/resolve-model";
 
 export interface RunningProxy {
   url: string;
   port: number;
+  pool: AccountPool;
   /**
    * Stops accepting connections and waits for in-flight requests (streams included) to
    * finish, up to `graceMs`; then closes whatever is left.
@@ -26,8 +29,9 @@ export interface StartOptions {
 /** Builds the accounts and the app, and serves it over node:http. */
 export async function startProxy({ config, logger, port, host = "0.0.0.0" }: StartOptions): Promise<RunningProxy> {
   const accounts = await createAccounts(config, logger);
-  const pool = new FailoverPool(accounts, config.pool);
+  const pool = new AccountPool(accounts, config.pool, config.breaker, { logger });
   const app = createApp({ config, pool, logger });
+  const health = healthCheckerFor(config, pool, logger);
 
   const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
@@ -36,11 +40,28 @@ export async function startProxy({ config, logger, port, host = "0.0.0.0" }: Sta
   const address = server.address() as AddressInfo;
   const shownHost = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
 
+  if (health) {
+    health.start();
+    // The first round runs in the background: start-up does not wait on OCI.
+    void health.checkAll().then(({ healthy, total }) => logger.info(`Healthy accounts: ${healthy}/${total}`));
+  }
+
   return {
     url: `http://${shownHost}:${address.port}`,
     port: address.port,
-    close: (graceMs = 10_000) => closeGracefully(server, graceMs),
+    pool,
+    close: (graceMs = 10_000) => {
+      health?.stop();
+      return closeGracefully(server, graceMs);
+    },
   };
+}
+
+/** Periodic health checks are a multi-account feature: one account has nowhere to fail over to. */
+function healthCheckerFor(config: ProxyConfig, pool: AccountPool, logger: Logger): HealthChecker | undefined {
+  if (config.mode !== "multi") return undefined;
+  const model = resolveModel(config.models, config.pool.healthCheckModel ?? config.models.keys().next().value!);
+  return new HealthChecker(pool, model, config.pool.healthCheckIntervalMs, config.pool.requestTimeoutMs, logger);
 }
 
 function closeGracefully(server: ServerType, graceMs: number): Promise<void> {

@@ -13,7 +13,11 @@ beforeAll(async () => {
   stack = await startStack({ settings: { max_body_size: "64kb", request_timeout: "1s", stream_idle_timeout: "1s" } });
 });
 afterAll(() => stack.close());
-beforeEach(() => stack.sims[0].setFaults(null));
+beforeEach(() => {
+  stack.sims[0].setFaults(null);
+  // Each test starts from a closed breaker (a few upstream failures in a row would open it).
+  stack.proxy.pool.resetBreakers();
+});
 
 const chatUrl = () => `${stack.baseURL}/chat/completions`;
 
@@ -98,11 +102,21 @@ describe("CORS", () => {
 });
 
 describe("upstream errors", () => {
-  test("OCI 429 becomes 429 with Retry-After", async () => {
-    stack.sims[0].setFaults({ status: 429, retryAfterSeconds: 7 });
-    const raw = await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", messages: hi });
-    await expectError(raw, 429, { type: "rate_limit_error" });
-    expect(raw.headers.get("retry-after")).toBe("7");
+  test("OCI 429 becomes 429 with Retry-After, and the account cools down for that long", async () => {
+    const own = await startStack();
+    try {
+      own.sims[0].setFaults({ status: 429, retryAfterSeconds: 7, times: 1 });
+      const raw = await postRaw(`${own.baseURL}/chat/completions`, own.apiKey, { model: "grok-4", messages: hi });
+      await expectError(raw, 429, { type: "rate_limit_error" });
+      expect(raw.headers.get("retry-after")).toBe("7");
+      // Within the cooldown the proxy answers 429 itself instead of hammering OCI.
+      const again = await postRaw(`${own.baseURL}/chat/completions`, own.apiKey, { model: "grok-4", messages: hi });
+      await expectError(again, 429, { code: "all_accounts_rate_limited" });
+      expect(Number(again.headers.get("retry-after"))).toBeGreaterThanOrEqual(6);
+      expect(own.sims[0].stats().requests).toBe(1);
+    } finally {
+      await own.close();
+    }
   });
 
   test("OCI 400 becomes 400 carrying OCI's message", async () => {

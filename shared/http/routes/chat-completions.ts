@@ -12,7 +12,8 @@ import { fullResponseToChunks } from "../../oci/translate/full-response-to-chunk
 import { OciStreamTranslator } from "../../oci/translate/oci-stream-translator";
 import { toOciChatRequest } from "../../oci/translate/to-oci-chat-request";
 import { UpstreamFailure } from "../../oci/upstream-failure";
-import type { AccountPool, Lease } from "../../pool/types";
+import type { AccountPool } from "../../pool/account-pool";
+import type { Lease } from "../../pool/types";
 import { readJsonBody } from "../read-json-body";
 import type { RequestLog } from "../request-log";
 import { upstreamFailureToOpenAI } from "../upstream-failure-to-openai";
@@ -25,10 +26,7 @@ export interface ChatRouteDeps {
 /** POST /v1/chat/completions */
 export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
   const { server } = config;
-  const callOptions = {
-    headersTimeoutMs: config.pool.requestTimeoutMs,
-    bodyTimeoutMs: config.pool.streamIdleTimeoutMs,
-  };
+  const bodyTimeoutMs = config.pool.streamIdleTimeoutMs;
 
   return async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;
@@ -44,11 +42,8 @@ export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
       stream: upstreamStream,
     });
     const chatRequestJson = JSON.stringify(chatRequest);
-    const lease = await sendOrThrow(pool, c.req.raw.signal, (account, signal) =>
-      account.client.chat(chatDetailsJson(account.config.compartmentId, ociModelId, chatRequestJson), {
-        ...callOptions,
-        signal,
-      }),
+    const lease = await sendOrThrow(pool, c.req.raw.signal, (account, attempt) =>
+      account.client.chat(chatDetailsJson(account.config.compartmentId, ociModelId, chatRequestJson), { ...attempt, bodyTimeoutMs }),
     );
     log.fields.account = lease.account.config.id;
     log.fields.attempts = lease.attempt;

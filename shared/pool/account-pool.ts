@@ -1,0 +1,257 @@
+import type { CircuitBreakerConfig, PoolConfig } from "../config/types";
+import type { Logger } from "../log/logger";
+import { OpenAIError, RateLimitError, UpstreamError } from "../openai/errors";
+import { UpstreamFailure } from "../oci/upstream-failure";
+import { systemClock, type Clock } from "./clock";
+import { PoolMember } from "./pool-member";
+import { poolStats, type PoolStats } from "./pool-stats";
+import { RetryBudget, backoffMs } from "./retry-budget";
+import { createStrategy, type Strategy } from "./strategies";
+import type { Account, CallOutcome, Lease, SendOptions, UpstreamCall } from "./types";
+import { WaitQueue } from "./wait-queue";
+
+/** A 429 cools an account down for Retry-After, clamped to this. */
+const MAX_COOLDOWN_MS = 60_000;
+const DEFAULT_COOLDOWN_MS = 1_000;
+
+interface Reservation {
+  member: PoolMember;
+  permit: "normal" | "probe";
+  startedAt: number;
+}
+
+/** Why no account could be reserved: only busy (wait for a slot), or unusable (answer now). */
+type NoAccount = { busy: true } | { busy: false; error: OpenAIError };
+
+export interface AccountPoolOptions {
+  clock?: Clock;
+  logger?: Logger;
+  random?: () => number;
+}
+
+/**
+ * The account pool: picks an account by strategy among those that may take a call
+ * (enabled, healthy, breaker closed or probing, not cooling down after a 429, under its
+ * concurrency limit), queues when all are busy, and fails over to another account on
+ * retryable failures — only ever before the response reaches the client.
+ *
+ * @example
+ *   const lease = await pool.send((account, attempt) => account.client.chat(body, { ...attempt, bodyTimeoutMs }));
+ *   try { ...read lease.response.body... } finally { lease.release({ ok: true, latencyMs }); }
+ */
+export class AccountPool {
+  readonly members: PoolMember[];
+  private inFlight = 0;
+  private readonly strategy: Strategy;
+  private readonly queue: WaitQueue<Reservation>;
+  private readonly budget = new RetryBudget();
+  private readonly clock: Clock;
+  private readonly random: () => number;
+
+  constructor(
+    readonly accounts: readonly Account[],
+    private readonly config: PoolConfig,
+    breakerConfig: CircuitBreakerConfig,
+    private readonly options: AccountPoolOptions = {},
+  ) {
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.members = accounts.map((account, i) => new PoolMember(i, account, breakerConfig, this.clock, config.requestTimeoutMs));
+    this.strategy = createStrategy(config.strategy);
+    this.queue = new WaitQueue(config.queueSize);
+  }
+
+  async send(call: UpstreamCall, options: SendOptions = {}): Promise<Lease> {
+    const deadline = this.clock.now() + this.config.requestTimeoutMs;
+    const tried = new Set<number>();
+    let lastFailure: UpstreamFailure | undefined;
+    this.budget.onRequest();
+    for (let attempt = 1; ; attempt++) {
+      const reservation = await this.reserve(tried, deadline, options.signal);
+      // A retry with no other usable account: the client gets the failure we have.
+      if (!reservation) throw lastFailure!;
+      tried.add(reservation.member.index);
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      options.signal?.addEventListener("abort", abort, { once: true });
+      try {
+        const response = await call(reservation.member.account, {
+          signal: controller.signal,
+          headersTimeoutMs: Math.max(1, deadline - this.clock.now()),
+        });
+        return this.lease(reservation, response, attempt, () => options.signal?.removeEventListener("abort", abort));
+      } catch (err) {
+        options.signal?.removeEventListener("abort", abort);
+        const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure("network", String(err));
+        if (options.signal?.aborted) {
+          this.settle(reservation, { ok: "cancelled" });
+          throw failure;
+        }
+        this.settle(reservation, { ok: false, failure });
+        const canRetry =
+          failure.retryable &&
+          attempt < this.config.retryAttempts &&
+          tried.size < this.members.length &&
+          this.clock.now() < deadline &&
+          this.budget.tryRetry();
+        if (!canRetry) throw failure;
+        lastFailure = failure;
+        await sleep(Math.min(backoffMs(attempt, this.random), Math.max(0, deadline - this.clock.now())));
+      }
+    }
+  }
+
+  /** Closes breakers: all, or one account's. Returns the ids reset. */
+  resetBreakers(accountId?: string): string[] {
+    const targets = this.members.filter((m) => accountId === undefined || m.id === accountId);
+    for (const member of targets) member.breaker.reset();
+    this.queue.drain();
+    return targets.map((m) => m.id);
+  }
+
+  setHealth(member: PoolMember, healthy: boolean, reason?: string): void {
+    member.health = { healthy, reason: healthy ? undefined : reason, checkedAt: this.clock.now() };
+    if (healthy) this.queue.drain();
+  }
+
+  stats(): PoolStats & { queue: ReturnType<WaitQueue<Reservation>["stats"]> } {
+    const view = poolStats(this.members, this.inFlight, this.config.globalMaxConcurrency, this.budget.balance, this.clock.now());
+    return { ...view, queue: this.queue.stats() };
+  }
+
+  private lease(reservation: Reservation, response: Lease["response"], attempt: number, detach: () => void): Lease {
+    let released = false;
+    return {
+      account: reservation.member.account,
+      response,
+      attempt,
+      release: (outcome: CallOutcome) => {
+        if (released) return;
+        released = true;
+        detach();
+        this.settle(reservation, outcome);
+      },
+    };
+  }
+
+  /**
+   * Reserves an account, waiting in the queue while all usable ones are busy. On a
+   * retry, undefined when no other account is usable at all.
+   */
+  private async reserve(tried: Set<number>, deadline: number, signal?: AbortSignal): Promise<Reservation | undefined> {
+    const now = this.tryReserve(tried);
+    if ("member" in now) return now;
+    if (!now.busy) {
+      if (tried.size > 0) return undefined;
+      throw now.error;
+    }
+    return this.queue.wait(
+      () => {
+        const later = this.tryReserve(tried);
+        return "member" in later ? later : undefined;
+      },
+      deadline - this.clock.now(),
+      signal,
+    );
+  }
+
+  /** Reserves an account now, or says why not. */
+  private tryReserve(tried: Set<number>): Reservation | NoAccount {
+    const now = this.clock.now();
+    const ready: PoolMember[] = [];
+    const unhealthy: PoolMember[] = [];
+    let busy = false;
+    let open = 0;
+    let cooling = 0;
+    let nextProbeMs = Infinity;
+    let coolingEndsMs = Infinity;
+    for (const member of this.members) {
+      if (!member.account.config.enabled || tried.has(member.index)) continue;
+      if (!member.breaker.available) {
+        open++;
+        nextProbeMs = Math.min(nextProbeMs, member.breaker.retryAfterMs());
+        continue;
+      }
+      if (member.cooldownUntil > now) {
+        cooling++;
+        coolingEndsMs = Math.min(coolingEndsMs, member.cooldownUntil - now);
+        continue;
+      }
+      if (member.atLimit) {
+        busy = true;
+        continue;
+      }
+      (member.health.healthy ? ready : unhealthy).push(member);
+    }
+    // Health can be stale: with nothing healthy left, an unhealthy account is still worth a try.
+    const candidates = ready.length > 0 ? ready : unhealthy;
+    const globalFull = this.config.globalMaxConcurrency > 0 && this.inFlight >= this.config.globalMaxConcurrency;
+    if (candidates.length > 0 && !globalFull) {
+      const member = this.strategy.pick(candidates);
+      const permit = member.breaker.tryAcquire()!;
+      member.inFlight++;
+      member.stats.requests++;
+      this.inFlight++;
+      return { member, permit, startedAt: now };
+    }
+    if (busy || (globalFull && candidates.length > 0)) return { busy: true };
+    if (open > 0 && cooling === 0) {
+      return {
+        busy: false,
+        error: new UpstreamError(503, "Every OCI account's circuit breaker is open; failing fast.", "all_breakers_open", Math.max(1, nextProbeMs / 1000)),
+      };
+    }
+    if (cooling > 0) {
+      return {
+        busy: false,
+        error: new RateLimitError("Every OCI account is rate limited right now.", Math.min(coolingEndsMs, nextProbeMs) / 1000, "all_accounts_rate_limited"),
+      };
+    }
+    return { busy: false, error: new UpstreamError(503, "No OCI account is enabled.", "no_accounts") };
+  }
+
+  private settle({ member, permit, startedAt }: Reservation, outcome: CallOutcome): void {
+    member.inFlight--;
+    this.inFlight--;
+    const now = this.clock.now();
+    if (outcome.ok === true) {
+      member.breaker.onSuccess(permit);
+      member.stats.recordSuccess(now - startedAt);
+      if (!member.health.healthy) this.setHealth(member, true);
+    } else if (outcome.ok === "cancelled") {
+      member.breaker.onCancel(permit);
+    } else {
+      this.penalise(member, permit, outcome.failure, now);
+    }
+    this.queue.drain();
+  }
+
+  private penalise(member: PoolMember, permit: "normal" | "probe", failure: UpstreamFailure, now: number): void {
+    const message = failure.details.status ? `HTTP ${failure.details.status}: ${failure.message}` : failure.message;
+    switch (failure.kind) {
+      case "client":
+        // The account answered properly; the request was at fault.
+        member.breaker.onSuccess(permit);
+        return;
+      case "rate_limited": {
+        const ms = Math.min(MAX_COOLDOWN_MS, failure.details.retryAfterMs ?? DEFAULT_COOLDOWN_MS);
+        member.cooldownUntil = now + ms;
+        member.cooldownReason = message;
+        member.breaker.onCancel(permit);
+        break;
+      }
+      case "auth":
+        this.setHealth(member, false, message);
+        member.breaker.onCancel(permit);
+        this.options.logger?.warn("account marked unhealthy", { account: member.id, reason: message });
+        break;
+      default:
+        member.breaker.onFailure(permit);
+    }
+    member.stats.recordFailure(failure.kind, message, now);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
