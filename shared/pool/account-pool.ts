@@ -9,6 +9,7 @@ import { RetryBudget, backoffMs } from "./retry-budget";
 import { createStrategy, type Strategy } from "./strategies";
 import type { Account, CallOutcome, Lease, SendOptions, UpstreamCall } from "./types";
 import { WaitQueue } from "./wait-queue";
+import { changedParts, type SharedLease, type SharedPoolState } from "../state/shared-pool-state";
 
 /** A 429 cools an account down for Retry-After, clamped to this. */
 const MAX_COOLDOWN_MS = 60_000;
@@ -18,6 +19,8 @@ interface Reservation {
   member: PoolMember;
   permit: "normal" | "probe";
   startedAt: number;
+  /** The slot held in the shared store (serverless), if the account has a limit. */
+  sharedLease?: SharedLease | null;
 }
 
 /** Why no account could be reserved: only busy (wait for a slot), or unusable (answer now). */
@@ -27,7 +30,12 @@ export interface AccountPoolOptions {
   clock?: Clock;
   logger?: Logger;
   random?: () => number;
+  /** Serverless: share breakers, health, cooldowns, leases and counters across instances. */
+  shared?: SharedPoolState;
 }
+
+/** How long to wait before looking again for a shared slot another instance may free. */
+const SHARED_SLOT_POLL_MS = 100;
 
 /**
  * The account pool: picks an account by strategy among those that may take a call
@@ -66,6 +74,7 @@ export class AccountPool {
     const tried = new Set<number>();
     let lastFailure: UpstreamFailure | undefined;
     this.budget.onRequest();
+    await this.options.shared?.refresh(this.members);
     for (let attempt = 1; ; attempt++) {
       const reservation = await this.reserve(tried, deadline, options.signal);
       // A retry with no other usable account: the client gets the failure we have.
@@ -104,14 +113,31 @@ export class AccountPool {
   /** Closes breakers: all, or one account's. Returns the ids reset. */
   resetBreakers(accountId?: string): string[] {
     const targets = this.members.filter((m) => accountId === undefined || m.id === accountId);
-    for (const member of targets) member.breaker.reset();
+    for (const member of targets) {
+      member.breaker.reset();
+      this.options.shared?.publish(member, ["breaker"]);
+    }
     this.queue.drain();
     return targets.map((m) => m.id);
   }
 
   setHealth(member: PoolMember, healthy: boolean, reason?: string): void {
+    const changed = member.health.healthy !== healthy || member.health.reason !== reason;
     member.health = { healthy, reason: healthy ? undefined : reason, checkedAt: this.clock.now() };
+    if (changed) this.options.shared?.publish(member, ["health"]);
     if (healthy) this.queue.drain();
+  }
+
+  /** Serverless: re-reads shared state (and counters) so stats show every instance's view. */
+  async refreshShared(): Promise<void> {
+    const shared = this.options.shared;
+    if (!shared) return;
+    await Promise.all([shared.refresh(this.members, true), shared.loadCounters(this.members)]);
+  }
+
+  /** Serverless: waits for pending shared-state writes before the invocation ends. */
+  flushShared(): Promise<void> {
+    return this.options.shared?.flush() ?? Promise.resolve();
   }
 
   stats(): PoolStats & { queue: ReturnType<WaitQueue<Reservation>["stats"]> } {
@@ -139,24 +165,60 @@ export class AccountPool {
    * retry, undefined when no other account is usable at all.
    */
   private async reserve(tried: Set<number>, deadline: number, signal?: AbortSignal): Promise<Reservation | undefined> {
-    const now = this.tryReserve(tried);
-    if ("member" in now) return now;
-    if (!now.busy) {
-      if (tried.size > 0) return undefined;
-      throw now.error;
+    // Accounts whose shared slots (other instances' leases) are all taken right now.
+    const sharedFull = new Set<number>();
+    for (;;) {
+      const now = this.tryReserve(tried, sharedFull);
+      if ("member" in now) {
+        if (await this.takeSharedLease(now)) return now;
+        sharedFull.add(now.member.index);
+        continue;
+      }
+      if (now.busy && sharedFull.size > 0) {
+        // Other instances hold the slots: nothing here will wake us, so look again shortly.
+        if (this.clock.now() + SHARED_SLOT_POLL_MS >= deadline) {
+          throw new RateLimitError("Every account is at its max_concurrency across instances.", 1, "accounts_busy");
+        }
+        await sleep(SHARED_SLOT_POLL_MS);
+        sharedFull.clear();
+        continue;
+      }
+      if (!now.busy) {
+        if (tried.size > 0) return undefined;
+        throw now.error;
+      }
+      const queued = await this.queue.wait(
+        () => {
+          const later = this.tryReserve(tried, sharedFull);
+          return "member" in later ? later : undefined;
+        },
+        deadline - this.clock.now(),
+        signal,
+      );
+      if (await this.takeSharedLease(queued)) return queued;
+      sharedFull.add(queued.member.index);
     }
-    return this.queue.wait(
-      () => {
-        const later = this.tryReserve(tried);
-        return "member" in later ? later : undefined;
-      },
-      deadline - this.clock.now(),
-      signal,
-    );
+  }
+
+  /** Adds the shared-store lease to a local reservation; false (and undone) if none is free. */
+  private async takeSharedLease(reservation: Reservation): Promise<boolean> {
+    const shared = this.options.shared;
+    if (!shared) return true;
+    reservation.sharedLease = await shared.acquireLease(reservation.member);
+    if (reservation.sharedLease !== undefined) return true;
+    this.unreserve(reservation);
+    return false;
+  }
+
+  private unreserve({ member, permit }: Reservation): void {
+    member.inFlight--;
+    member.stats.requests--;
+    this.inFlight--;
+    member.breaker.onCancel(permit);
   }
 
   /** Reserves an account now, or says why not. */
-  private tryReserve(tried: Set<number>): Reservation | NoAccount {
+  private tryReserve(tried: Set<number>, sharedFull: ReadonlySet<number>): Reservation | NoAccount {
     const now = this.clock.now();
     const ready: PoolMember[] = [];
     const unhealthy: PoolMember[] = [];
@@ -177,7 +239,7 @@ export class AccountPool {
         coolingEndsMs = Math.min(coolingEndsMs, member.cooldownUntil - now);
         continue;
       }
-      if (member.atLimit) {
+      if (member.atLimit || sharedFull.has(member.index)) {
         busy = true;
         continue;
       }
@@ -210,10 +272,12 @@ export class AccountPool {
     return { busy: false, error: new UpstreamError(503, "No OCI account is enabled.", "no_accounts") };
   }
 
-  private settle({ member, permit, startedAt }: Reservation, outcome: CallOutcome): void {
+  private settle({ member, permit, startedAt, sharedLease }: Reservation, outcome: CallOutcome): void {
     member.inFlight--;
     this.inFlight--;
     const now = this.clock.now();
+    const shared = this.options.shared;
+    const before = shared && member.sharedState();
     if (outcome.ok === true) {
       member.breaker.onSuccess(permit);
       member.stats.recordSuccess(now - startedAt);
@@ -222,6 +286,11 @@ export class AccountPool {
       member.breaker.onCancel(permit);
     } else {
       this.penalise(member, permit, outcome.failure, now);
+    }
+    if (shared) {
+      if (sharedLease) shared.releaseLease(sharedLease);
+      shared.publish(member, changedParts(before!, member.sharedState()));
+      shared.count(member, countersFor(outcome, now - startedAt));
     }
     this.queue.drain();
   }
@@ -250,6 +319,12 @@ export class AccountPool {
     }
     member.stats.recordFailure(failure.kind, message, now);
   }
+}
+
+function countersFor(outcome: CallOutcome, latencyMs: number) {
+  if (outcome.ok === true) return { requests: 1, successes: 1, latencyMsSum: latencyMs };
+  if (outcome.ok === "cancelled") return { requests: 1 };
+  return outcome.failure.kind === "rate_limited" ? { requests: 1, rateLimited: 1 } : { requests: 1, failures: outcome.failure.kind === "client" ? 0 : 1 };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,5 +1,13 @@
 const LATENCY_SAMPLES = 512;
 
+export interface SharedCounters {
+  requests?: number;
+  successes?: number;
+  failures?: number;
+  rateLimited?: number;
+  latencyMsSum?: number;
+}
+
 /** Per-account counters and recent latencies for /stats/accounts. */
 export class AccountStats {
   requests = 0;
@@ -16,6 +24,15 @@ export class AccountStats {
     this.successes++;
     this.latencySum += latencyMs;
     this.latencies[this.latencyCount++ % LATENCY_SAMPLES] = latencyMs;
+  }
+
+  /** Totals summed over every instance (serverless), replacing this instance's own. */
+  adoptTotals(totals: SharedCounters): void {
+    this.requests = totals.requests ?? 0;
+    this.successes = totals.successes ?? 0;
+    this.failures = totals.failures ?? 0;
+    this.rateLimited = totals.rateLimited ?? 0;
+    this.latencySum = totals.latencyMsSum ?? 0;
   }
 
   recordFailure(kind: string, message: string, at: number): void {

@@ -4,6 +4,14 @@ import { CircuitBreaker } from "./circuit-breaker";
 import type { Clock } from "./clock";
 import type { Pickable } from "./strategies";
 import type { Account } from "./types";
+import type { BreakerSnapshot } from "./circuit-breaker";
+
+export interface SharedAccountState {
+  breaker: BreakerSnapshot;
+  health: Health;
+  cooldownUntil: number;
+  cooldownReason?: string;
+}
 
 export interface Health {
   healthy: boolean;
@@ -36,6 +44,23 @@ export class PoolMember implements Pickable {
 
   get weight(): number {
     return this.account.config.weight;
+  }
+
+  /** What instances share about this account (see shared/state/shared-pool-state.ts). */
+  sharedState(): SharedAccountState {
+    return {
+      breaker: this.breaker.snapshot(),
+      health: { ...this.health },
+      cooldownUntil: this.cooldownUntil,
+      cooldownReason: this.cooldownReason,
+    };
+  }
+
+  adoptSharedState(state: SharedAccountState): void {
+    this.breaker.restore(state.breaker);
+    this.health = state.health;
+    this.cooldownUntil = state.cooldownUntil;
+    this.cooldownReason = state.cooldownReason;
   }
 
   get atLimit(): boolean {
