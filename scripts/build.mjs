@@ -1,7 +1,16 @@
-// Bundles the CLI (and, later, one bundle per function and platform) with esbuild.
+// Bundles with esbuild: the CLI, and one bundle per function and platform
+// (dist/aws/<fn>/index.js exporting `handler`; dist/oci/<fn>/func.js starting the FDK,
+// with the func.yaml and package.json an OCI Functions image build needs).
 // CJS output: the OCI SDK's ESM build needs a createRequire banner, CJS does not.
 import { build } from "esbuild";
-import { chmodSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+const FUNCTIONS = ["chat", "models", "health-check", "test-oci"];
+const quiet = process.argv.includes("--quiet");
+const only = process.argv.includes("--cli-only") ? "cli" : undefined;
+// The config bundled next to each function (the runtime reads OCIAI_CONFIG_FILE, default ./config.conf).
+const functionConfig = process.env.OCIAI_CONFIG_FILE ?? "config/multi_config.conf";
 
 const common = {
   bundle: true,
@@ -13,15 +22,78 @@ const common = {
   logLevel: "warning",
 };
 
+const sizes = [];
+const record = (file) => sizes.push([file, statSync(file).size]);
+
 const cli = "dist/cli/ociai-proxy.js";
 await build({
   ...common,
   entryPoints: ["scripts/ociai-proxy.ts"],
   outfile: cli,
   banner: { js: "#!/usr/bin/env node" },
-  // The SDK is only loaded for principal auth and unlisted regions; keep it out of the
-  // bundle's start-up path (it stays a normal dependency).
-  external: ["oci-common"],
+  // The SDK is only loaded for principal auth and unlisted regions: not bundled, not
+  // loaded at start-up (it stays a normal dependency).
+  external: ["oci-common", "oci-secrets", "oci-objectstorage", "@aws-sdk/*"],
 });
 chmodSync(cli, 0o755);
-console.log(`built ${cli} (${(statSync(cli).size / 1024).toFixed(0)} KB)`);
+record(cli);
+
+if (only !== "cli") {
+  const builds = [];
+  for (const fn of FUNCTIONS) {
+    const awsOut = `dist/aws/${fn}/index.js`;
+    builds.push(
+      build({
+        ...common,
+        entryPoints: [`functions/${fn}/aws.ts`],
+        outfile: awsOut,
+        minify: true,
+        // The Lambda Node runtime ships AWS SDK v3; OCI SDK parts are never used on AWS.
+        external: ["@aws-sdk/*", "oci-common", "oci-secrets", "oci-objectstorage"],
+      }).then(() => {
+        copyFileSync(functionConfig, join(dirname(awsOut), "config.conf"));
+        record(awsOut);
+      }),
+    );
+    const ociOut = `dist/oci/${fn}/func.js`;
+    builds.push(
+      build({
+        ...common,
+        entryPoints: [`functions/${fn}/oci.ts`],
+        outfile: ociOut,
+        minify: true,
+        external: ["@aws-sdk/*"],
+      }).then(() => {
+        writeOciImageContext(fn, dirname(ociOut));
+        record(ociOut);
+      }),
+    );
+  }
+  await Promise.all(builds);
+}
+
+if (!quiet) {
+  for (const [file, size] of sizes.sort()) console.log(`${file.padEnd(36)} ${(size / 1024).toFixed(0).padStart(6)} KB`);
+}
+
+function writeOciImageContext(fn, dir) {
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(functionConfig, join(dir, "config.conf"));
+  writeFileSync(
+    join(dir, "func.yaml"),
+    [
+      "schema_version: 20180708",
+      `name: ${fn}`,
+      "version: 0.1.0",
+      "runtime: node",
+      "build_image: fnproject/node:20-dev",
+      "run_image: fnproject/node:20",
+      "entrypoint: node func.js",
+      `memory: ${fn === "chat" ? 512 : 256}`,
+      `timeout: ${fn === "chat" ? 300 : 60}`,
+      "",
+    ].join("\n"),
+  );
+  // Everything is bundled into func.js: the image needs no npm dependencies.
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `ociai-${fn}`, version: "0.1.0", private: true, main: "func.js", dependencies: {} }, null, 2) + "\n");
+}

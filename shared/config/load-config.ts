@@ -18,6 +18,13 @@ import { writeApiKey } from "./write-api-key";
 export interface LoadConfigOptions {
   /** true = multi_config.conf layout ([GLOBAL], [ACCOUNT_*]); false = config.conf layout ([DEFAULT]). */
   multiAccount: boolean;
+  /**
+   * Serverless: the API key from a secret store. The file's api_key is then ignored and
+   * the file is never written (function file systems are read-only).
+   */
+  apiKey?: string;
+  /** Serverless: account ids whose private key comes from a secret store instead of key_file. */
+  keysFromSecrets?: ReadonlySet<string>;
 }
 
 /** The spec's example value, meaning "generate one for me". */
@@ -68,14 +75,15 @@ export function loadConfig(path: string, opts: LoadConfigOptions): ProxyConfig {
   const breakerReader = section("CIRCUIT_BREAKER");
   const modelsReader = section("MODELS");
   const configDir = dirname(file);
+  const keyFromSecret = (id: string) => opts.keysFromSecrets?.has(id) ?? false;
 
   const accountReaders = mode === "multi" ? sections.filter(isAccountSection).map(section) : [];
   let accounts: AccountConfig[];
   if (mode === "single") {
-    accounts = [parseAccount(root, "default", configDir)];
+    accounts = [parseAccount(root, "default", configDir, keyFromSecret)];
     if (!accounts[0].enabled) throw root.error("enabled", "the only account is disabled");
   } else {
-    accounts = accountReaders.map((reader) => parseAccount(reader, reader.section, configDir));
+    accounts = accountReaders.map((reader) => parseAccount(reader, reader.section, configDir, keyFromSecret));
     checkAccounts(path, accounts, "user" in topLevel || "DEFAULT" in data);
   }
   const models = parseModels(modelsReader, lines.filter((l) => l.section === "MODELS" && l.key).map((l) => l.key!));
@@ -95,7 +103,7 @@ export function loadConfig(path: string, opts: LoadConfigOptions): ProxyConfig {
   }
 
   // Last, so a config that fails validation is never rewritten.
-  let apiKey = root.string("api_key");
+  let apiKey = opts.apiKey ?? root.string("api_key");
   let apiKeyGenerated = false;
   if (apiKey === undefined || apiKey === API_KEY_PLACEHOLDER) {
     apiKey = generateApiKey();

@@ -24,7 +24,13 @@ const API_KEY_ONLY = ["user", "fingerprint", "key_file", "key_content", "pass_ph
  *   parseAccount(new SectionReader("multi_config.conf", "ACCOUNT_1", values, warnings), "ACCOUNT_1", "/etc/ociai")
  *   // { id: "primary_us_phoenix", section: "ACCOUNT_1", auth: "api_key", weight: 3, ... }
  */
-export function parseAccount(reader: SectionReader, defaultId: string, configDir: string): AccountConfig {
+export function parseAccount(
+  reader: SectionReader,
+  defaultId: string,
+  configDir: string,
+  /** Serverless: accounts whose private key arrives from a secret store, not the file. */
+  keyFromSecret: (accountId: string) => boolean = () => false,
+): AccountConfig {
   const auth = reader.parseOr("auth", (text) => parseEnum(text, AUTH_MODES), "api_key");
   const id = reader.string("id") ?? defaultId;
   if (!ACCOUNT_ID.test(id)) {
@@ -57,8 +63,9 @@ export function parseAccount(reader: SectionReader, defaultId: string, configDir
   if (keyContent !== undefined && keyFileText !== undefined) {
     throw reader.error("key_content", "set either key_file or key_content, not both");
   }
-  if (keyContent === undefined) reader.required("key_file", " (or set key_content)"); // throws: neither is set
-  const keyFile = reader.parse("key_file", (text) => resolveKeyFile(text, configDir));
+  const external = keyFromSecret(id);
+  if (keyContent === undefined && !external) reader.required("key_file", " (or set key_content)"); // throws: neither is set
+  const keyFile = external ? undefined : reader.parse("key_file", (text) => resolveKeyFile(text, configDir));
   warnUnlessOcid(reader, "user", user, ["user"]);
   warnUnlessOcid(reader, "tenancy", tenancy, ["tenancy"]);
   warnUnlessOcid(reader, "compartment_id", compartment, ["compartment", "tenancy"]);
