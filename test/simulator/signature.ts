@@ -27,7 +27,18 @@ export class SignatureVerifier {
   }
 
   /** null when the request is properly signed, otherwise why not (for logs; clients see OCI's stock 401). */
-  verify(method: string, target: string, headers: IncomingHttpHeaders, body: Buffer, now = Date.now()): string | null {
+  /**
+   * @param options.bodyExempt The service does not sign bodies for this request (Object
+   *   Storage PutObject: the SDK signs only date, (request-target) and host).
+   */
+  verify(
+    method: string,
+    target: string,
+    headers: IncomingHttpHeaders,
+    body: Buffer,
+    now = Date.now(),
+    options: { bodyExempt?: boolean } = {},
+  ): string | null {
     const auth = headers.authorization;
     if (!auth) return "missing Authorization header";
     if (!auth.startsWith("Signature ")) return "Authorization is not a Signature";
@@ -47,7 +58,7 @@ export class SignatureVerifier {
     const dateHeader = signed.includes("x-date") ? "x-date" : signed.includes("date") ? "date" : undefined;
     if (!dateHeader) return "neither date nor x-date signed";
     const upper = method.toUpperCase();
-    if (BODY_METHODS.has(upper)) {
+    if (BODY_METHODS.has(upper) && !options.bodyExempt) {
       for (const h of ["content-length", "content-type", "x-content-sha256"]) {
         if (!signed.includes(h)) return `${h} not signed`;
       }
