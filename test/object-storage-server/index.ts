@@ -31,7 +31,7 @@
 import http from "node:http";
 import { randomBytes, randomUUID, createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
-import { keyIdOf, type SimulatorAccount } from "../simulator/accounts";
+import type { SimulatorAccount } from "../simulator/accounts";
 import { ociError, type OciErrorSpec } from "../simulator/oci-errors";
 import { SignatureVerifier } from "../simulator/signature";
 
