@@ -3,6 +3,7 @@ import type { Logger } from "../log/logger";
 import { OpenAIError, RateLimitError, UpstreamError } from "../openai/errors";
 import { UpstreamFailure } from "../oci/upstream-failure";
 import { systemClock, type Clock } from "./clock";
+import type { BreakerPermit } from "./circuit-breaker";
 import { PoolMember } from "./pool-member";
 import { poolStats, type PoolStats } from "./pool-stats";
 import { RetryBudget, backoffMs } from "./retry-budget";
@@ -17,7 +18,7 @@ const DEFAULT_COOLDOWN_MS = 1_000;
 
 interface Reservation {
   member: PoolMember;
-  permit: "normal" | "probe";
+  permit: BreakerPermit;
   startedAt: number;
   /** The slot held in the shared store (serverless), if the account has a limit. */
   sharedLease?: SharedLease | null;
@@ -76,6 +77,8 @@ export class AccountPool {
     this.budget.onRequest();
     await this.options.shared?.refresh(this.members);
     for (let attempt = 1; ; attempt++) {
+      // The client may have left (during a backoff, or before we started): call nobody.
+      if (options.signal?.aborted) throw lastFailure ?? new UpstreamFailure("network", "the client went away");
       const reservation = await this.reserve(tried, deadline, options.signal);
       // A retry with no other usable account: the client gets the failure we have.
       if (!reservation) throw lastFailure!;
@@ -295,7 +298,7 @@ export class AccountPool {
     this.queue.drain();
   }
 
-  private penalise(member: PoolMember, permit: "normal" | "probe", failure: UpstreamFailure, now: number): void {
+  private penalise(member: PoolMember, permit: BreakerPermit, failure: UpstreamFailure, now: number): void {
     const message = failure.details.status ? `HTTP ${failure.details.status}: ${failure.message}` : failure.message;
     switch (failure.kind) {
       case "client":

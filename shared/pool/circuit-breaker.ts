@@ -15,6 +15,12 @@ export interface BreakerSnapshot {
   openUntil?: number;
 }
 
+/**
+ * What a call got from the breaker: a normal pass, or one of the half-open probe slots
+ * (identified, so a probe's late verdict after its slot expired cannot flip the breaker).
+ */
+export type BreakerPermit = "normal" | { probe: number };
+
 /** Open time doubles on each trip in a row, up to this many times reset_timeout. */
 const MAX_OPEN_FACTOR = 8;
 
@@ -25,14 +31,15 @@ const MAX_OPEN_FACTOR = 8;
  * `halfOpenProbes` probes go through: a success closes, a failure re-opens for longer.
  *
  * @example
- *   const permit = breaker.tryAcquire();   // "normal" | "probe" | undefined
+ *   const permit = breaker.tryAcquire();   // "normal" | { probe } | undefined
  *   if (permit) { ...call...; ok ? breaker.onSuccess(permit) : breaker.onFailure(permit); }
  */
 export class CircuitBreaker {
   private snap: BreakerSnapshot = { state: "closed", consecutiveFailures: 0, trips: 0 };
   private readonly window: SlidingWindow;
-  /** Start times of probes in flight; a probe older than the probe timeout is forgotten. */
-  private probes: number[] = [];
+  /** Probes in flight (id → start time); one older than the probe timeout is forgotten. */
+  private probes = new Map<number, number>();
+  private nextProbeId = 1;
 
   constructor(
     private readonly config: CircuitBreakerConfig,
@@ -48,40 +55,33 @@ export class CircuitBreaker {
   }
 
   /** Whether a call may go now, and as what; undefined = rejected (open, or probes busy). */
-  tryAcquire(): "normal" | "probe" | undefined {
+  tryAcquire(): BreakerPermit | undefined {
     const state = this.state;
     if (state === "closed") return "normal";
-    if (state === "open") return undefined;
-    const now = this.clock.now();
-    this.probes = this.probes.filter((startedAt) => now - startedAt < this.probeTimeoutMs);
-    if (this.probes.length >= this.config.halfOpenProbes) return undefined;
-    this.probes.push(now);
-    return "probe";
+    if (state === "open" || !this.probeSlotFree()) return undefined;
+    const probe = this.nextProbeId++;
+    this.probes.set(probe, this.clock.now());
+    return { probe };
   }
 
   /** Whether tryAcquire would let a call through, without reserving anything. */
   get available(): boolean {
     const state = this.state;
-    if (state === "closed") return true;
-    if (state === "open") return false;
-    const now = this.clock.now();
-    return this.probes.filter((startedAt) => now - startedAt < this.probeTimeoutMs).length < this.config.halfOpenProbes;
+    return state === "closed" || (state === "half_open" && this.probeSlotFree());
   }
 
-  onSuccess(permit: "normal" | "probe"): void {
+  onSuccess(permit: BreakerPermit): void {
     this.window.record(true);
-    if (permit === "probe") {
-      this.probes.shift();
+    if (this.endProbe(permit)) {
       this.close();
       return;
     }
     this.snap.consecutiveFailures = 0;
   }
 
-  onFailure(permit: "normal" | "probe"): void {
+  onFailure(permit: BreakerPermit): void {
     this.window.record(false);
-    if (permit === "probe") {
-      this.probes.shift();
+    if (this.endProbe(permit)) {
       this.open();
       return;
     }
@@ -93,8 +93,8 @@ export class CircuitBreaker {
   }
 
   /** A call that ended without a verdict (client went away): frees its probe slot. */
-  onCancel(permit: "normal" | "probe"): void {
-    if (permit === "probe") this.probes.shift();
+  onCancel(permit: BreakerPermit): void {
+    this.endProbe(permit);
   }
 
   reset(): void {
@@ -127,7 +127,22 @@ export class CircuitBreaker {
   /** Adopts state another instance published (serverless shared state). */
   restore(snapshot: BreakerSnapshot): void {
     this.snap = { ...snapshot };
-    if (snapshot.state === "closed") this.probes = [];
+    if (snapshot.state === "closed") this.probes.clear();
+  }
+
+  /**
+   * Ends a probe; true only if it is still the breaker's live probe (a probe whose slot
+   * expired, or that outlived a close or re-open, counts as an ordinary call).
+   */
+  private endProbe(permit: BreakerPermit): boolean {
+    if (permit === "normal") return false;
+    return this.probes.delete(permit.probe) && this.state === "half_open";
+  }
+
+  private probeSlotFree(): boolean {
+    const now = this.clock.now();
+    for (const [id, startedAt] of this.probes) if (now - startedAt >= this.probeTimeoutMs) this.probes.delete(id);
+    return this.probes.size < this.config.halfOpenProbes;
   }
 
   private open(): void {
@@ -135,12 +150,12 @@ export class CircuitBreaker {
     const trips = this.snap.trips + 1;
     const openMs = this.config.resetTimeoutMs * Math.min(2 ** (trips - 1), MAX_OPEN_FACTOR);
     this.snap = { state: "open", consecutiveFailures: this.snap.consecutiveFailures, trips, openedAt: now, openUntil: now + openMs };
-    this.probes = [];
+    this.probes.clear();
   }
 
   private close(): void {
     this.snap = { state: "closed", consecutiveFailures: 0, trips: 0 };
-    this.probes = [];
+    this.probes.clear();
     this.window.clear();
   }
 }

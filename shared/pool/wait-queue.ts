@@ -7,6 +7,7 @@ interface Waiter<T> {
   reject: (err: unknown) => void;
   timer: NodeJS.Timeout;
   enqueuedAt: number;
+  detach?: () => void;
 }
 
 /**
@@ -18,6 +19,7 @@ export class WaitQueue<T> {
   private totalWaits = 0;
   private rejectedFull = 0;
   private timedOut = 0;
+  private abandoned = 0;
   private waitedMs = 0;
   private maxWaitMs = 0;
 
@@ -29,6 +31,7 @@ export class WaitQueue<T> {
 
   /** Waits until `tryTake` succeeds (see {@link drain}) or `timeoutMs` passes. */
   wait(tryTake: () => T | undefined, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+    if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.waiters.length >= this.capacity) {
       this.rejectedFull++;
       return Promise.reject(new RateLimitError(`The proxy's request queue is full (${this.capacity} waiting). Retry shortly.`, 1, "queue_full"));
@@ -46,9 +49,14 @@ export class WaitQueue<T> {
           reject(new RateLimitError("Timed out waiting for a free upstream slot (request_timeout). Retry shortly.", 1, "queue_timeout"));
         }, Math.max(0, timeoutMs)),
       };
-      signal?.addEventListener("abort", () => {
-        if (this.remove(waiter)) reject(signal.reason);
-      });
+      const onAbort = () => {
+        if (this.remove(waiter)) {
+          this.abandoned++;
+          reject(signal!.reason);
+        }
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      waiter.detach = () => signal?.removeEventListener("abort", onAbort);
       this.waiters.push(waiter);
     });
   }
@@ -64,6 +72,7 @@ export class WaitQueue<T> {
       }
       this.waiters.splice(i, 1);
       clearTimeout(waiter.timer);
+      waiter.detach?.();
       const waited = performance.now() - waiter.enqueuedAt;
       this.waitedMs += waited;
       this.maxWaitMs = Math.max(this.maxWaitMs, waited);
@@ -72,13 +81,14 @@ export class WaitQueue<T> {
   }
 
   stats() {
-    const served = this.totalWaits - this.timedOut - this.waiters.length;
+    const served = this.totalWaits - this.timedOut - this.abandoned - this.waiters.length;
     return {
       length: this.waiters.length,
       capacity: this.capacity,
       total_waits: this.totalWaits,
       rejected_full: this.rejectedFull,
       timed_out: this.timedOut,
+      abandoned: this.abandoned,
       avg_wait_ms: served > 0 ? Math.round((this.waitedMs / served) * 10) / 10 : 0,
       max_wait_ms: Math.round(this.maxWaitMs * 10) / 10,
     };
@@ -89,6 +99,7 @@ export class WaitQueue<T> {
     if (i < 0) return false;
     this.waiters.splice(i, 1);
     clearTimeout(waiter.timer);
+    waiter.detach?.();
     return true;
   }
 }
