@@ -1,0 +1,158 @@
+import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
+import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
+import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
+import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
+import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
+import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
+import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
+import { Fn } from "cdktf";
+import { Construct } from "constructs";
+import { createHash } from "node:crypto";
+import type { FunctionName, RouteSpec } from "../shared/functions";
+
+/**
+ * Longest a streamed response may run. API Gateway allows up to 15 minutes for STREAM
+ * integrations (buffered ones stop at 29 s by default, 300 s at most), which matches the
+ * chat Lambda's 900 s timeout.
+ */
+export const STREAM_TIMEOUT_MS = 900_000;
+
+/**
+ * Lambda's response-streaming invoke path (API version 2021-11-15), which API Gateway must
+ * call instead of the usual `.../2015-03-31/functions/<arn>/invocations` (`invoke_arn`)
+ * to stream.
+ */
+export function streamingInvokeUri(region: string, functionArn: string): string {
+  return `arn:aws:apigateway:${region}:lambda:path/2021-11-15/functions/${functionArn}/response-streaming-invocations`;
+}
+
+/** "/stats/*" → "/stats/{proxy+}" (API Gateway's greedy path variable). */
+export function awsResourcePath(path: string): string {
+  return path.replace(/\/\*$/, "/{proxy+}");
+}
+
+export interface ProxyRestApiProps {
+  namePrefix: string;
+  region: string;
+  stageName: string;
+  routes: readonly RouteSpec[];
+  functions: Record<FunctionName, LambdaFunction>;
+}
+
+/**
+ * The proxy's REST API (regional): one resource per route path, every route's methods plus
+ * OPTIONS (the app answers CORS preflights itself) as Lambda proxy integrations. The chat
+ * route streams (`response_transfer_mode = STREAM` over the response-streaming invoke
+ * URI); the others are buffered. Each Lambda permission covers exactly one method and path
+ * of this API. The deployment's trigger hashes every resource, method and integration, so
+ * any route change produces a new deployment of the stage.
+ */
+export class ProxyRestApi extends Construct {
+  readonly api: ApiGatewayRestApi;
+  readonly stage: ApiGatewayStage;
+  readonly integrations: ApiGatewayIntegration[] = [];
+
+  constructor(scope: Construct, id: string, props: ProxyRestApiProps) {
+    super(scope, id);
+    this.api = new ApiGatewayRestApi(this, "api", {
+      name: props.namePrefix,
+      description: "OpenAI-compatible gateway in front of OCI Generative AI",
+      endpointConfiguration: { types: ["REGIONAL"] },
+    });
+
+    const resources = new Map<string, ApiGatewayResource>();
+    const resourceFor = (path: string): ApiGatewayResource => {
+      const existing = resources.get(path);
+      if (existing) return existing;
+      const cut = path.lastIndexOf("/");
+      const parentPath = path.slice(0, cut);
+      const resource = new ApiGatewayResource(this, `resource${slug(path)}`, {
+        restApiId: this.api.id,
+        parentId: parentPath === "" ? this.api.rootResourceId : resourceFor(parentPath).id,
+        pathPart: path.slice(cut + 1),
+      });
+      resources.set(path, resource);
+      return resource;
+    };
+
+    const methods: ApiGatewayMethod[] = [];
+    for (const route of props.routes) {
+      const path = awsResourcePath(route.path);
+      const resource = resourceFor(path);
+      const target = props.functions[route.target];
+      for (const httpMethod of [...route.methods, "OPTIONS"]) {
+        const idPart = `${slug(path)}-${httpMethod.toLowerCase()}`;
+        const method = new ApiGatewayMethod(this, `method${idPart}`, {
+          restApiId: this.api.id,
+          resourceId: resource.id,
+          httpMethod,
+          // Clients authenticate with the proxy API key, which the function checks.
+          authorization: "NONE",
+        });
+        methods.push(method);
+        this.integrations.push(
+          new ApiGatewayIntegration(this, `integration${idPart}`, {
+            restApiId: this.api.id,
+            resourceId: resource.id,
+            httpMethod: method.httpMethod,
+            type: "AWS_PROXY",
+            integrationHttpMethod: "POST",
+            ...(route.streaming
+              ? {
+                  uri: streamingInvokeUri(props.region, target.arn),
+                  // Both arguments exist in @cdktf/provider-aws 21 (AWS provider 6.25), but
+                  // provider 6.25 rejects timeouts above 300000 ms even when streaming (its
+                  // issue #45472, fixed in 6.26.0): the stack therefore requires >= 6.26.
+                  responseTransferMode: "STREAM",
+                  timeoutMilliseconds: STREAM_TIMEOUT_MS,
+                }
+              : { uri: target.invokeArn }),
+          }),
+        );
+        new LambdaPermission(this, `permission${idPart}`, {
+          statementId: `apigateway${idPart}`,
+          action: "lambda:InvokeFunction",
+          functionName: target.functionName,
+          principal: "apigateway.amazonaws.com",
+          // Only this API, this method, this path (a greedy variable matches any sub-path).
+          sourceArn: `${this.api.executionArn}/*/${httpMethod}${path.replace("{proxy+}", "*")}`,
+        });
+      }
+    }
+
+    const deployment = new ApiGatewayDeployment(this, "deployment", {
+      restApiId: this.api.id,
+      triggers: {
+        redeployment: Fn.sha1(
+          Fn.jsonencode([
+            ...[...resources.values()].map((resource) => resource.id),
+            ...methods.map((method) => method.id),
+            ...this.integrations.flatMap((integration) => [integration.id, integration.uri]),
+            // Settings that are not resource attributes, as a plain hash: a quoted JSON
+            // literal inside jsonencode() would not survive cdktf's expression rendering.
+            createHash("sha256").update(JSON.stringify([props.routes, STREAM_TIMEOUT_MS])).digest("hex"),
+          ]),
+        ),
+      },
+      lifecycle: { createBeforeDestroy: true },
+      dependsOn: [...this.integrations],
+    });
+
+    this.stage = new ApiGatewayStage(this, "stage", {
+      restApiId: this.api.id,
+      deploymentId: deployment.id,
+      stageName: props.stageName,
+    });
+  }
+
+  /** Base URL for OpenAI clients, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod/v1 */
+  get openAiBaseUrl(): string {
+    return `${this.stage.invokeUrl}/v1`;
+  }
+}
+
+/** "/v1/chat/completions" → "-v1-chat-completions", "/stats/{proxy+}" → "-stats-proxy" */
+function slug(path: string): string {
+  return path.replace(/[^A-Za-z0-9]+/g, "-").replace(/-+$/, "");
+}
