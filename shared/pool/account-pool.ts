@@ -71,7 +71,6 @@ export class AccountPool {
   }
 
   async send(call: UpstreamCall, options: SendOptions = {}): Promise<Lease> {
-    const deadline = this.clock.now() + this.config.requestTimeoutMs;
     const tried = new Set<number>();
     let lastFailure: UpstreamFailure | undefined;
     this.budget.onRequest();
@@ -79,6 +78,9 @@ export class AccountPool {
     for (let attempt = 1; ; attempt++) {
       // The client may have left (during a backoff, or before we started): call nobody.
       if (options.signal?.aborted) throw lastFailure ?? new UpstreamFailure("network", "the client went away");
+      // request_timeout bounds each attempt (waiting for a slot plus the first upstream
+      // byte), so an account that hangs costs one attempt, not the whole request.
+      const deadline = this.clock.now() + this.config.requestTimeoutMs;
       const reservation = await this.reserve(tried, deadline, options.signal);
       // A retry with no other usable account: the client gets the failure we have.
       if (!reservation) throw lastFailure!;
@@ -104,11 +106,10 @@ export class AccountPool {
           failure.retryable &&
           attempt < this.config.retryAttempts &&
           tried.size < this.members.length &&
-          this.clock.now() < deadline &&
           this.budget.tryRetry();
         if (!canRetry) throw failure;
         lastFailure = failure;
-        await sleep(Math.min(backoffMs(attempt, this.random), Math.max(0, deadline - this.clock.now())));
+        await sleep(backoffMs(attempt, this.random));
       }
     }
   }

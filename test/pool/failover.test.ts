@@ -173,3 +173,18 @@ describe("an account answering 401 (bad key or signature)", () => {
     expect((await accountsStats(stack)).acct1.requests - before).toBe(2);
   });
 });
+
+describe("an account that hangs", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startPoolStack({ accounts: 2, settings: { retry_attempts: 2, request_timeout: "1s", load_balance_strategy: "round_robin" } });
+  });
+  afterAll(() => stack.close());
+
+  test("costs one attempt of request_timeout, then the request fails over to another account", async () => {
+    stack.sims[0].setFaults({ latencyMs: 4_000 });
+    const results = await Promise.all([chat(stack), chat(stack)]);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect(stack.sims[1].stats().requests).toBe(2);
+  });
+});
