@@ -26,7 +26,7 @@ export async function readJsonBody(request: Request, limitBytes: number): Promis
     size += chunk.value.byteLength;
     if (size > limitBytes) {
       await reader.cancel().catch(() => {});
-      throw new PayloadTooLargeError(limitBytes);
+      throw new PayloadTooLargeError(limitBytes, true);
     }
     parts.push(chunk.value);
   }

@@ -58,8 +58,19 @@ export class NotFoundError extends OpenAIError {
 }
 
 export class PayloadTooLargeError extends OpenAIError {
-  constructor(limitBytes: number) {
-    super(413, `Request body is larger than the limit of ${limitBytes} bytes.`, "invalid_request_error", null, "request_too_large");
+  /**
+   * @param closeConnection The body was only partly read: the connection cannot carry
+   *   another request, so tell the client not to reuse it.
+   */
+  constructor(limitBytes: number, closeConnection = false) {
+    super(
+      413,
+      `Request body is larger than the limit of ${limitBytes} bytes.`,
+      "invalid_request_error",
+      null,
+      "request_too_large",
+      closeConnection ? { connection: "close" } : {},
+    );
   }
 }
 

@@ -6,10 +6,12 @@ import { resolveModel } from "../../chat/resolve-model";
 import { DONE_EVENT, SSE_HEADERS, dataEvent } from "../../chat/sse";
 import type { ProxyConfig } from "../../config/types";
 import type { ChatCompletion } from "../../openai/chat-types";
+import { InvalidRequestError } from "../../openai/errors";
 import { validateChatRequest } from "../../openai/validate-chat-request";
 import { fromOciChatResponse } from "../../oci/translate/from-oci-chat-response";
 import { fullResponseToChunks } from "../../oci/translate/full-response-to-chunks";
 import { OciStreamTranslator } from "../../oci/translate/oci-stream-translator";
+import type { OciChatRequest } from "../../oci/translate/oci-chat-types";
 import { toOciChatRequest } from "../../oci/translate/to-oci-chat-request";
 import { UpstreamFailure } from "../../oci/upstream-failure";
 import type { AccountPool } from "../../pool/account-pool";
@@ -37,11 +39,9 @@ export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
     const upstreamStream = clientWantsStream && !server.forceNonStream;
     log.fields.stream = clientWantsStream;
 
-    const chatRequest = toOciChatRequest(request, ociModelId, {
-      defaultMaxTokens: server.defaultMaxTokens,
-      stream: upstreamStream,
-    });
-    const chatRequestJson = JSON.stringify(chatRequest);
+    const { chatRequest, chatRequestJson } = translateRequest(() =>
+      toOciChatRequest(request, ociModelId, { defaultMaxTokens: server.defaultMaxTokens, stream: upstreamStream }),
+    );
     const lease = await sendOrThrow(pool, c.req.raw.signal, (account, attempt) =>
       account.client.chat(chatDetailsJson(account.config.compartmentId, ociModelId, chatRequestJson), { ...attempt, bodyTimeoutMs }),
     );
@@ -69,6 +69,21 @@ export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
     const events = fullResponseToChunks(completion, includeUsage).map(dataEvent).join("") + DONE_EVENT;
     return new Response(events, { status: 200, headers: SSE_HEADERS });
   };
+}
+
+/**
+ * Translates and serialises once. Free-form fields (tool schemas, JSON arguments) are
+ * forwarded as they come; JSON nested thousands of levels deep overflows the stack while
+ * walking them, which is the client's doing: a 400, not a 500.
+ */
+function translateRequest(translate: () => OciChatRequest): { chatRequest: OciChatRequest; chatRequestJson: string } {
+  try {
+    const chatRequest = translate();
+    return { chatRequest, chatRequestJson: JSON.stringify(chatRequest) };
+  } catch (err) {
+    if (err instanceof RangeError) throw new InvalidRequestError("The request nests JSON too deeply to process.", null, "nesting_too_deep");
+    throw err;
+  }
 }
 
 async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: Parameters<AccountPool["send"]>[0]): Promise<Lease> {
