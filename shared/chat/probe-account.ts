@@ -1,3 +1,4 @@
+import { readBody } from "../oci/http-transport";
 import { toOciChatRequest } from "../oci/translate/to-oci-chat-request";
 import { UpstreamFailure } from "../oci/upstream-failure";
 import type { Account } from "../pool/types";
@@ -33,7 +34,7 @@ export async function probeAccount(account: Account, ociModelId: string, timeout
       bodyTimeoutMs: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),
     });
-    await response.body.dump();
+    await readBody(response.body);
     return { ...base, ok: true, latency_ms: elapsed(startedAt), status: response.status, opc_request_id: response.opcRequestId };
   } catch (err) {
     const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure("network", String(err));

@@ -1,4 +1,5 @@
-import { Agent, errors as undiciErrors, request, type Dispatcher } from "undici";
+import type { IncomingMessage } from "node:http";
+import { BodyTimeoutError, HeadersTimeoutError, post, readBody } from "./http-transport";
 import type { RequestSigner } from "./request-signer";
 import { classifyStatus, parseRetryAfter, UpstreamFailure } from "./upstream-failure";
 
@@ -19,78 +20,69 @@ export interface UpstreamResponse {
   opcRequestId?: string;
   /** True for `text/event-stream` answers (stream requests). */
   isEventStream: boolean;
-  body: Dispatcher.ResponseData["body"];
-}
-
-/** One keep-alive connection pool per process, shared by every account's client. */
-let sharedAgent: Agent | undefined;
-export function sharedDispatcher(): Agent {
-  sharedAgent ??= new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 300_000, connections: 256 });
-  return sharedAgent;
+  /** The unread body: a stream of Buffers (read it to the end, or destroy it). */
+  body: IncomingMessage;
 }
 
 /**
- * A lean client for the inference API: signs with {@link RequestSigner} and sends over a
- * pooled undici dispatcher. Unlike the SDK's client it exposes response headers
+ * A lean client for the inference API: signs with {@link RequestSigner} and sends over
+ * Node's keep-alive agents. Unlike the SDK's client it exposes response headers
  * (Retry-After on 429) and never retries: the account pool owns retries.
  *
  * @example
  *   const res = await client.chat(JSON.stringify(chatDetails), { headersTimeoutMs: 60_000, bodyTimeoutMs: 120_000 });
  */
 export class OciInferenceClient {
+  private readonly chatUrl: URL;
+  private readonly embedUrl: URL;
+
   constructor(
     readonly baseUrl: string,
     private readonly signer: RequestSigner,
-    private readonly dispatcher: Dispatcher = sharedDispatcher(),
-  ) {}
+  ) {
+    this.chatUrl = new URL(baseUrl + CHAT_PATH);
+    this.embedUrl = new URL(baseUrl + EMBED_PATH);
+  }
 
   chat(body: string, options: CallOptions): Promise<UpstreamResponse> {
-    return this.post(CHAT_PATH, body, options);
+    return this.post(this.chatUrl, body, options);
   }
 
   embedText(body: string, options: CallOptions): Promise<UpstreamResponse> {
-    return this.post(EMBED_PATH, body, options);
+    return this.post(this.embedUrl, body, options);
   }
 
-  private async post(path: string, body: string, options: CallOptions): Promise<UpstreamResponse> {
-    const url = new URL(this.baseUrl + path);
+  private async post(url: URL, body: string, options: CallOptions): Promise<UpstreamResponse> {
     const headers = await this.signer.sign("POST", url, body);
-    let res: Dispatcher.ResponseData;
+    let res: IncomingMessage;
     try {
-      res = await request(url, {
-        method: "POST",
-        headers,
-        body,
-        signal: options.signal,
-        dispatcher: this.dispatcher,
-        headersTimeout: options.headersTimeoutMs,
-        bodyTimeout: options.bodyTimeoutMs,
-      });
+      res = await post(url, headers, body, options);
     } catch (err) {
       throw transportFailure(err);
     }
+    const status = res.statusCode ?? 0;
     const opcRequestId = headerValue(res.headers["opc-request-id"]);
-    if (res.statusCode >= 200 && res.statusCode < 300) {
-      const contentType = headerValue(res.headers["content-type"]) ?? "";
-      return { status: res.statusCode, opcRequestId, isEventStream: contentType.startsWith("text/event-stream"), body: res.body };
+    if (status >= 200 && status < 300) {
+      const contentType = res.headers["content-type"] ?? "";
+      return { status, opcRequestId, isEventStream: contentType.startsWith("text/event-stream"), body: res };
     }
-    throw await httpFailure(res, opcRequestId);
+    throw await httpFailure(res, status, opcRequestId);
   }
 }
 
-async function httpFailure(res: Dispatcher.ResponseData, opcRequestId: string | undefined): Promise<UpstreamFailure> {
+async function httpFailure(res: IncomingMessage, status: number, opcRequestId: string | undefined): Promise<UpstreamFailure> {
   let code: string | undefined;
-  let message = `OCI answered HTTP ${res.statusCode}`;
+  let message = `OCI answered HTTP ${status}`;
   try {
-    const text = await readBounded(res.body, MAX_ERROR_BODY);
+    const text = (await readBody(res, MAX_ERROR_BODY)).toString("utf8");
     const parsed = JSON.parse(text) as { code?: unknown; message?: unknown };
     if (typeof parsed.code === "string") code = parsed.code;
     if (typeof parsed.message === "string") message = parsed.message;
   } catch {
     // Not JSON (e.g. a load balancer's HTML page): keep the generic message.
   }
-  return new UpstreamFailure(classifyStatus(res.statusCode, code), message, {
-    status: res.statusCode,
+  return new UpstreamFailure(classifyStatus(status, code), message, {
+    status,
     code,
     opcRequestId,
     retryAfterMs: parseRetryAfter(res.headers["retry-after"]),
@@ -99,22 +91,11 @@ async function httpFailure(res: Dispatcher.ResponseData, opcRequestId: string | 
 
 function transportFailure(err: unknown): UpstreamFailure {
   if (err instanceof UpstreamFailure) return err;
-  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+  if (err instanceof HeadersTimeoutError || err instanceof BodyTimeoutError) {
     return new UpstreamFailure("timeout", "OCI did not answer in time");
   }
   const message = err instanceof Error ? err.message : String(err);
   return new UpstreamFailure("network", `could not reach OCI: ${message}`);
-}
-
-async function readBounded(body: AsyncIterable<Buffer>, limit: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    parts.push(chunk);
-    size += chunk.length;
-    if (size >= limit) break;
-  }
-  return Buffer.concat(parts).toString("utf8");
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

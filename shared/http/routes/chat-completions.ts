@@ -13,6 +13,8 @@ import { fullResponseToChunks } from "../../oci/translate/full-response-to-chunk
 import { OciStreamTranslator } from "../../oci/translate/oci-stream-translator";
 import type { OciChatRequest } from "../../oci/translate/oci-chat-types";
 import { toOciChatRequest } from "../../oci/translate/to-oci-chat-request";
+import { readBody } from "../../oci/http-transport";
+import { bodyReadFailure } from "../../oci/oci-inference-client";
 import { UpstreamFailure } from "../../oci/upstream-failure";
 import type { AccountPool } from "../../pool/account-pool";
 import type { Lease } from "../../pool/types";
@@ -96,13 +98,21 @@ async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: Paramet
 
 async function readCompletion(lease: Lease, identity: { id: string; created: number; model: string }): Promise<ChatCompletion> {
   const startedAt = performance.now();
+  const fail = (failure: UpstreamFailure) => {
+    lease.release({ ok: false, failure });
+    return upstreamFailureToOpenAI(failure);
+  };
+  let raw: Buffer;
+  try {
+    raw = await readBody(lease.response.body);
+  } catch (err) {
+    throw fail(bodyReadFailure(err));
+  }
   let completion: ChatCompletion;
   try {
-    completion = fromOciChatResponse(await lease.response.body.json(), identity);
+    completion = fromOciChatResponse(JSON.parse(raw.toString("utf8")), identity);
   } catch (err) {
-    const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure("protocol", `unreadable answer from OCI: ${(err as Error).message}`);
-    lease.release({ ok: false, failure });
-    throw upstreamFailureToOpenAI(failure);
+    throw fail(err instanceof UpstreamFailure ? err : new UpstreamFailure("protocol", `unreadable answer from OCI: ${(err as Error).message}`));
   }
   lease.release({ ok: true, latencyMs: performance.now() - startedAt });
   return completion;
