@@ -1,6 +1,7 @@
 import { createParser } from "eventsource-parser";
 import type { Usage } from "../openai/chat-types";
 import { toOpenAIError } from "../openai/errors";
+import { releaseBody } from "../oci/http-transport";
 import { bodyReadFailure } from "../oci/oci-inference-client";
 import type { OciStreamTranslator } from "../oci/translate/oci-stream-translator";
 import { UpstreamFailure } from "../oci/upstream-failure";
@@ -50,7 +51,10 @@ export function openAIEventStream(options: EventStreamOptions): ReadableStream<U
   const end = (outcome: CallOutcome) => {
     if (ended) return;
     ended = true;
-    body.destroy();
+    // Finished normally: drain the rest so the connection can be reused. Otherwise the
+    // upstream may still be generating for nobody: cut it off.
+    if (outcome.ok === true) releaseBody(body);
+    else body.destroy();
     lease.release(outcome);
     options.onEnd?.(outcome, translator.usage);
   };

@@ -28,8 +28,10 @@ export class BodyTimeoutError extends Error {
   }
 }
 
-// One pool of kept-alive sockets per process, shared by every account's client.
-const agentOptions = { keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 256, scheduling: "lifo" as const };
+// One pool of kept-alive sockets per process, shared by every account's client. No cap on
+// sockets: the account pool's limits decide what is in flight, and a request queued inside
+// an agent would sit beyond the reach of those limits and of its own timeouts.
+const agentOptions = { keepAlive: true, keepAliveMsecs: 30_000, maxFreeSockets: 256, scheduling: "lifo" as const };
 const httpAgent = new http.Agent(agentOptions);
 const httpsAgent = new https.Agent(agentOptions);
 
@@ -53,6 +55,19 @@ export function post(url: URL, headers: Record<string, string>, body: string, op
     });
     request.end(body);
   });
+}
+
+/**
+ * Lets go of a response whose useful part has been read. Draining to the end keeps the
+ * socket for the next call (a new TLS handshake to OCI costs far more than the last few
+ * bytes); a body still open after `graceMs` (Cohere streams stay open) is destroyed.
+ */
+export function releaseBody(body: IncomingMessage, graceMs = 1_000): void {
+  if (body.complete || body.destroyed) return;
+  const timer = setTimeout(() => body.destroy(), graceMs);
+  body.once("end", () => clearTimeout(timer));
+  body.once("error", () => clearTimeout(timer));
+  body.resume();
 }
 
 /** Reads a whole body, stopping (and dropping the connection) past `limitBytes`. */

@@ -35,6 +35,9 @@ export interface AccountPoolOptions {
   shared?: SharedPoolState;
 }
 
+/** All accounts cooling down for at most this long: queue the request instead of a 429. */
+const COOLDOWN_WAIT_MAX_MS = 5_000;
+
 /** How long to wait before looking again for a shared slot another instance may free. */
 const SHARED_SLOT_POLL_MS = 100;
 
@@ -56,6 +59,8 @@ export class AccountPool {
   private readonly budget = new RetryBudget();
   private readonly clock: Clock;
   private readonly random: () => number;
+  private wakeTimer: NodeJS.Timeout | undefined;
+  private wakeAt = 0;
 
   constructor(
     readonly accounts: readonly Account[],
@@ -261,6 +266,12 @@ export class AccountPool {
       return { member, permit, startedAt: now };
     }
     if (busy || (globalFull && candidates.length > 0)) return { busy: true };
+    // A short cooldown (OCI's concurrency 429s say Retry-After: 1) is worth waiting out in
+    // the queue; a long one is the client's to wait, told by Retry-After.
+    if (cooling > 0 && coolingEndsMs <= COOLDOWN_WAIT_MAX_MS) {
+      this.wakeQueueAt(now + coolingEndsMs);
+      return { busy: true };
+    }
     if (open > 0 && cooling === 0) {
       return {
         busy: false,
@@ -274,6 +285,18 @@ export class AccountPool {
       };
     }
     return { busy: false, error: new UpstreamError(503, "No OCI account is enabled.", "no_accounts") };
+  }
+
+  /** Drains the queue when a cooldown ends (nothing else would wake its waiters then). */
+  private wakeQueueAt(at: number): void {
+    if (this.wakeTimer && this.wakeAt <= at) return;
+    clearTimeout(this.wakeTimer);
+    this.wakeAt = at;
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = undefined;
+      this.queue.drain();
+    }, Math.max(0, at - this.clock.now()));
+    this.wakeTimer.unref();
   }
 
   private settle({ member, permit, startedAt, sharedLease }: Reservation, outcome: CallOutcome): void {

@@ -126,21 +126,40 @@ describe("an account answering 429 with Retry-After", () => {
   test("when every account is rate limited the client gets 429 with Retry-After, then 429s without OCI being called", async () => {
     // acct1 is still cooling down from the previous test.
     for (const sim of stack.sims) sim.resetStats();
-    stack.sims[1].setFaults({ status: 429, retryAfterSeconds: 5 });
-    stack.sims[2].setFaults({ status: 429, retryAfterSeconds: 5 });
+    stack.sims[1].setFaults({ status: 429, retryAfterSeconds: 8 });
+    stack.sims[2].setFaults({ status: 429, retryAfterSeconds: 8 });
     const first = await chat(stack);
     expect(first.status).toBe(429);
     expect(first.body.error.type).toBe("rate_limit_error");
-    expect(first.headers.get("retry-after")).toBe("5");
+    expect(first.headers.get("retry-after")).toBe("8");
     expect(stack.sims.map((s) => s.stats().requests)).toEqual([0, 1, 1]);
 
     const second = await chat(stack);
     expect(second.status).toBe(429);
     expect(second.body.error.code).toBe("all_accounts_rate_limited");
     const retryAfter = Number(second.headers.get("retry-after"));
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(5);
+    expect(retryAfter).toBeGreaterThanOrEqual(6);
+    expect(retryAfter).toBeLessThanOrEqual(8);
     expect(stack.sims.map((s) => s.stats().requests)).toEqual([0, 1, 1]);
+  });
+});
+
+describe("every account briefly rate limited (OCI's concurrency 429s: Retry-After 1)", () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startPoolStack({ accounts: 2 });
+  });
+  afterAll(() => stack.close());
+
+  test("a request arriving during the cooldown waits it out in the queue and is served, instead of a 429", async () => {
+    for (const sim of stack.sims) sim.setFaults({ status: 429, retryAfterSeconds: 1, times: 1 });
+    const first = await chat(stack);
+    expect(first.status).toBe(429);
+    const startedAt = performance.now();
+    const second = await chat(stack);
+    expect(second.status).toBe(200);
+    expect(performance.now() - startedAt).toBeGreaterThan(500);
+    expect((await proxyGet(stack, "/stats/queue")).body.total_waits).toBeGreaterThanOrEqual(1);
   });
 });
 
