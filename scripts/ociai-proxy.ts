@@ -3,7 +3,7 @@
  * OpenAI-compatible API until SIGTERM/SIGINT, letting in-flight streams finish.
  */
 import { loadConfig } from "../shared/config/load-config";
-import { createLogger, type LogFormat } from "../shared/log/logger";
+import { loggerFromEnv } from "../shared/log/logger";
 import { startProxy } from "../shared/server/start-proxy";
 import { parseCliArgs, USAGE } from "./lib/parse-cli-args";
 
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE + "\n");
     return;
   }
-  const logger = createLogger((process.env.OCIAI_LOG_FORMAT as LogFormat | undefined) ?? "text");
+  const logger = loggerFromEnv(process.env, "text");
 
   let config;
   try {

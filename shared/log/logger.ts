@@ -12,14 +12,29 @@ export interface Logger {
 }
 
 export type LogFormat = "text" | "json";
+export type LogLevel = "info" | "warn" | "error";
 
+const SEVERITY: Record<LogLevel, number> = { info: 0, warn: 1, error: 2 };
+
+/**
+ * @param minLevel Lines below it are dropped (`warn` silences the per-request lines).
+ */
 export function createLogger(
   format: LogFormat = "text",
   write: (line: string) => void = (line) => process.stdout.write(line),
+  minLevel: LogLevel = "info",
 ): Logger {
   const render = format === "json" ? jsonLine : textLine;
-  const at = (level: string) => (msg: string, fields?: LogFields) => write(render(level, msg, fields));
+  const at = (level: LogLevel) =>
+    SEVERITY[level] < SEVERITY[minLevel] ? () => {} : (msg: string, fields?: LogFields) => write(render(level, msg, fields));
   return { info: at("info"), warn: at("warn"), error: at("error") };
+}
+
+/** A logger configured by `OCIAI_LOG_FORMAT` (text | json) and `OCIAI_LOG_LEVEL` (info | warn | error). */
+export function loggerFromEnv(env: NodeJS.ProcessEnv, defaultFormat: LogFormat): Logger {
+  const format = env.OCIAI_LOG_FORMAT === "json" || env.OCIAI_LOG_FORMAT === "text" ? env.OCIAI_LOG_FORMAT : defaultFormat;
+  const level = env.OCIAI_LOG_LEVEL === "warn" || env.OCIAI_LOG_LEVEL === "error" ? env.OCIAI_LOG_LEVEL : "info";
+  return createLogger(format, undefined, level);
 }
 
 function jsonLine(level: string, msg: string, fields?: LogFields): string {

@@ -213,7 +213,13 @@ export class AccountPool {
   private async takeSharedLease(reservation: Reservation): Promise<boolean> {
     const shared = this.options.shared;
     if (!shared) return true;
-    reservation.sharedLease = await shared.acquireLease(reservation.member);
+    try {
+      reservation.sharedLease = await shared.acquireLease(reservation.member);
+    } catch (err) {
+      // A store outage must not stop traffic: go on under the local limits alone.
+      this.options.logger?.warn("state store lease failed; proceeding without it", { account: reservation.member.id, error: (err as Error).message });
+      reservation.sharedLease = null;
+    }
     if (reservation.sharedLease !== undefined) return true;
     this.unreserve(reservation);
     return false;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { loadConfig } from "../config/load-config";
 import type { ProxyConfig } from "../config/types";
 import { createApp } from "../http/create-app";
-import { createLogger, type LogFormat, type Logger } from "../log/logger";
+import { loggerFromEnv, type Logger } from "../log/logger";
 import { AccountPool } from "../pool/account-pool";
 import { systemClock } from "../pool/clock";
 import { createAccounts } from "../pool/create-accounts";
@@ -33,7 +33,7 @@ export interface RuntimeEnvironment {
  * sharing its state through the configured store, and the HTTP app.
  */
 export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeySecretVariable }: RuntimeEnvironment): Promise<ServerlessRuntime> {
-  const logger = createLogger((env.OCIAI_LOG_FORMAT as LogFormat | undefined) ?? "json");
+  const logger = loggerFromEnv(env, "json");
   const configFile = env.OCIAI_CONFIG_FILE ?? join(bundleDir, "config.conf");
   const keySecrets = parseSecretMap(env.OCIAI_ACCOUNT_KEY_SECRETS, "OCIAI_ACCOUNT_KEY_SECRETS");
   const apiKeyRef = env[apiKeySecretVariable];
