@@ -1,0 +1,82 @@
+/**
+ * The processes shared by the latency and stream runs: one simulator process holding
+ * three accounts, the proxy with one account, the proxy with a 3-account pool, and the
+ * Portkey gateway (when it works), all in front of the same simulator.
+ */
+import type { BenchContext } from "./context";
+import { accountsFile, makeAccounts, portkeyTarget, proxyConfig, type BenchAccount } from "./fixtures";
+import { runLoad } from "./load";
+import { rssMiB } from "./proc-stats";
+import {
+  sleep,
+  startPortkeyProcess,
+  startProxyProcess,
+  startSimulatorProcess,
+  type PortkeyProcess,
+  type ProxyProcess,
+  type SimulatorProcess,
+} from "./processes";
+
+export interface CoreStack {
+  accounts: BenchAccount[];
+  sim: SimulatorProcess;
+  single: ProxyProcess;
+  pool: ProxyProcess;
+  portkey?: PortkeyProcess;
+  /** Why Portkey is not benchmarked, when it is not. */
+  portkeyUnavailable?: string;
+  /** RSS (MiB) of each gateway right after start-up, before any request. */
+  freshRss: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
+  const accounts = makeAccounts(ctx.dir, 3);
+  const sim = await startSimulatorProcess({ accountsFile: accountsFile(ctx.dir, accounts, "core"), logDir: ctx.logDir, name: "sim-core" });
+  const singleCfg = proxyConfig(ctx.dir, "core-single", [{ account: accounts[0], endpoint: sim.url }]);
+  const poolCfg = proxyConfig(ctx.dir, "core-pool", accounts.map((account) => ({ account, endpoint: sim.url })));
+  const [single, pool] = await Promise.all([
+    startProxyProcess({ configFile: singleCfg.file, logDir: ctx.logDir, name: "proxy-single" }),
+    startProxyProcess({ configFile: poolCfg.file, logDir: ctx.logDir, name: "proxy-pool3", multiAccount: true }),
+  ]);
+
+  let portkey: PortkeyProcess | undefined;
+  let portkeyUnavailable: string | undefined;
+  if (ctx.portkey) {
+    try {
+      portkey = await startPortkeyProcess({ logDir: ctx.logDir });
+      // One real call decides whether Portkey's oracle provider works against the simulator.
+      const probe = await runLoad(portkeyTarget(portkey.url, sim.url, accounts[0]), { concurrency: 1, requests: 3 });
+      if (probe.ok !== probe.count) {
+        portkeyUnavailable = `its oracle provider failed against the simulator: ${probe.firstError ?? JSON.stringify(probe.statuses)}`;
+      }
+    } catch (err) {
+      portkeyUnavailable = `it did not start: ${(err as Error).message.split("\n")[0]}`;
+    }
+    if (portkeyUnavailable && portkey) {
+      await portkey.stop();
+      portkey = undefined;
+    }
+  } else {
+    portkeyUnavailable = "skipped (--no-portkey)";
+  }
+
+  // Let the multi-account proxy's first background health round finish before measuring.
+  await sleep(300);
+  const freshRss: Record<string, number> = { single: rssMiB(single.proc.pid), pool: rssMiB(pool.proc.pid) };
+  if (portkey) freshRss.portkey = rssMiB(portkey.proc.pid);
+  await sim.reset();
+
+  return {
+    accounts,
+    sim,
+    single,
+    pool,
+    portkey,
+    portkeyUnavailable,
+    freshRss,
+    stop: async () => {
+      await Promise.all([single.stop(), pool.stop(), portkey?.stop(), sim.stop()]);
+    },
+  };
+}
