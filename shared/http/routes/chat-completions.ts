@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { IncomingMessage } from "node:http";
 import { randomUUID } from "node:crypto";
 import { chatDetailsJson } from "../../chat/chat-details-json";
 import { openAIEventStream } from "../../chat/openai-event-stream";
@@ -34,7 +35,8 @@ export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
 
   return async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;
-    const request = validateChatRequest(await readJsonBody(c.req.raw, server.maxBodyBytes));
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const request = validateChatRequest(await readJsonBody(c.req.raw, server.maxBodyBytes, incoming));
     log.fields.model = request.model;
     const ociModelId = resolveModel(config.models, request.model);
     const clientWantsStream = request.stream === true;
