@@ -239,6 +239,8 @@ describe("streaming", () => {
   });
 
   test("a client that goes away cancels the upstream read", async () => {
+    // Earlier streams may still be draining (a finished Cohere stream gets a short grace).
+    await waitFor(() => stack.sims[0].stats().inFlight === 0);
     stack.sims[0].setFaults({ interChunkMs: 200 });
     const controller = new AbortController();
     const res = await fetch(`${stack.baseURL}/chat/completions`, {
