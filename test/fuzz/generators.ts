@@ -6,7 +6,7 @@
  * as "must be 4xx".
  */
 import { expectedRejection } from "./oracle";
-import type { Random } from "./random";
+import type { Random } from "../helpers/random";
 
 type Json = Record<string, unknown>;
 type Path = (string | number)[];

@@ -1,6 +1,6 @@
 /** The retry budget (retries stay a fraction of traffic) and the backoff between retries. */
 import { RetryBudget, backoffMs } from "../../shared/pool/retry-budget";
-import { seededRandom } from "./seeded-random";
+import { mulberry32 as seededRandom } from "../helpers/random";
 
 describe("retry budget", () => {
   test("a quiet proxy can retry its first failures (initial balance), then must stop", () => {

@@ -3,7 +3,7 @@
  * fixed list of candidates and for candidates that come and go (busy, open, cooling).
  */
 import { LeastConnections, RoundRobin, SmoothWeighted, createStrategy, type Pickable, type Strategy } from "../../shared/pool/strategies";
-import { seededRandom } from "./seeded-random";
+import { mulberry32 as seededRandom } from "../helpers/random";
 
 interface Acct extends Pickable {
   name: string;

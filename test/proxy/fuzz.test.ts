@@ -10,7 +10,7 @@ import { connect } from "node:net";
 import { Readable } from "node:stream";
 import { Agent, request } from "undici";
 import { BASES, CATEGORIES, HOSTILE_TEXT, MUTATIONS, classify, generate, hugeString, type FuzzContext, type GeneratedRequest } from "../fuzz/generators";
-import { Random } from "../fuzz/random";
+import { Random } from "../helpers/random";
 import { startStack, type Stack } from "../helpers/stack";
 
 const SEED = process.env.FUZZ_SEED === "random" ? (Math.random() * 2 ** 32) >>> 0 : envInteger("FUZZ_SEED", 0x0c1f5eed);

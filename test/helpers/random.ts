@@ -1,4 +1,4 @@
-/** Seeded randomness for the fuzz test: every case is reproducible from (seed, case index). */
+/** Seeded randomness for tests: every generated case is reproducible from (seed, case index). */
 
 /** mulberry32: a tiny 32-bit PRNG, good enough to spread test inputs. */
 export function mulberry32(seed: number): () => number {
