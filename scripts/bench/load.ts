@@ -91,18 +91,7 @@ const ERROR_EVENT = /(?:^|\n)data: \{"error"/;
 export async function runLoad(target: Target, opts: LoadOptions): Promise<LoadResult> {
   if (opts.durationMs === undefined && opts.requests === undefined) throw new Error("runLoad: durationMs or requests");
   const pool = poolFor(target.origin, opts.concurrency);
-  const result: LoadResult = {
-    target: target.name,
-    concurrency: opts.concurrency,
-    count: 0,
-    ok: 0,
-    errors: 0,
-    statuses: {},
-    errorCodes: {},
-    latenciesMs: [],
-    ttftMs: [],
-    elapsedMs: 0,
-  };
+  const result = emptyResult(target.name, opts.concurrency);
   const started = performance.now();
   const stopAt = opts.durationMs === undefined ? Infinity : started + opts.durationMs;
   const limit = opts.requests ?? Infinity;
@@ -183,20 +172,13 @@ function errorCode(text: string): string | undefined {
   }
 }
 
+function emptyResult(target: string, concurrency: number): LoadResult {
+  return { target, concurrency, count: 0, ok: 0, errors: 0, statuses: {}, errorCodes: {}, latenciesMs: [], ttftMs: [], elapsedMs: 0 };
+}
+
 /** Concatenates slices of the same target and concurrency (interleaved rounds). */
 export function mergeResults(parts: LoadResult[]): LoadResult {
-  const merged: LoadResult = {
-    target: parts[0].target,
-    concurrency: parts[0].concurrency,
-    count: 0,
-    ok: 0,
-    errors: 0,
-    statuses: {},
-    errorCodes: {},
-    latenciesMs: [],
-    ttftMs: [],
-    elapsedMs: 0,
-  };
+  const merged = emptyResult(parts[0].target, parts[0].concurrency);
   for (const p of parts) {
     merged.count += p.count;
     merged.ok += p.ok;
