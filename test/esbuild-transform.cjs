@@ -9,6 +9,8 @@ module.exports = {
       target: "node20",
       sourcemap: "external",
       sourcefile: filename,
+      // Jest's CommonJS sandbox cannot run import(): compile lazy imports to require().
+      supported: { "dynamic-import": false },
     });
     return { code, map };
   },
