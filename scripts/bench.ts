@@ -170,7 +170,7 @@ async function main(): Promise<void> {
       summary: summary(latency, scaling, sections),
       method: [
         "Every server runs in its own process: the OCI simulator (`node --import tsx scripts/simulator.ts`, which verifies each request's RSA signature like OCI), the proxy as built (`node dist/cli/ociai-proxy.js -port 0 -config F`, request logs to a file) and the Portkey gateway (`node node_modules/@portkey-ai/gateway/build/start-server.js`). The load generator runs in the bench process: closed loop, undici keep-alive pools, one connection per worker. Keys are throwaway RSA-2048 pairs from `generateTestAccount()`.",
-        "Where paths are compared they run in interleaved rounds in the same run (A B C D, B C D A, …) so drift in the machine's state hits all of them alike. Latency is measured from handing the request to undici to the last body byte. Percentiles are nearest-rank over all requests of all rounds.",
+        "Where paths are compared they run in interleaved rounds in the same run (A B C D, B C D A, …) so drift in the machine's state hits all of them alike. Latency is measured from making the request — the floor signs it then, as any client calling OCI directly must — to the last body byte. Percentiles are nearest-rank over all requests of all rounds.",
         "These figures are relative: on 2 shared cores the load generator, the simulator and the gateway compete for CPU, so absolute throughput is a property of this machine; differences between paths measured in the same run are the point.",
       ],
       sections,

@@ -2,8 +2,8 @@
  * A closed-loop load generator: `concurrency` workers, each sending its next request as
  * soon as the previous answer is fully read, over keep-alive undici pools (one per
  * origin, as many connections as workers). Latency is measured from just before the
- * request is handed to undici to the last body byte; for streams also the time to the
- * first token (first chunk that carries text).
+ * request is made (the floor signs it then, as any direct OCI client must) to the last
+ * body byte; for streams also the time to the first token (first chunk that carries text).
  *
  * @example
  *   const r = await runLoad(target, { concurrency: 8, durationMs: 2_000 });
@@ -131,8 +131,10 @@ interface Outcome {
 }
 
 async function oneRequest(pool: Pool, target: Target): Promise<Outcome> {
-  const { headers, body } = target.make();
+  // The clock starts before the request is made: calling OCI directly includes signing it,
+  // just as the proxy's latency includes its own signing.
   const t0 = performance.now();
+  const { headers, body } = target.make();
   try {
     const res = await pool.request({ path: target.path, method: "POST", headers, body });
     const status = String(res.statusCode);
