@@ -2,7 +2,9 @@ import { readBody } from "../oci/http-transport";
 import { toOciChatRequest } from "../oci/translate/to-oci-chat-request";
 import { UpstreamFailure } from "../oci/upstream-failure";
 import type { Account } from "../pool/types";
+import type { ProxyConfig } from "../config/types";
 import { chatDetailsJson } from "./chat-details-json";
+import { healthCheckModel } from "./health-check-model";
 
 export interface ProbeResult {
   account: string;
@@ -51,4 +53,10 @@ export async function probeAccount(account: Account, ociModelId: string, timeout
 
 function elapsed(since: number): number {
   return Math.round((performance.now() - since) * 10) / 10;
+}
+
+/** Probes several accounts at once with the health-check model (/test-oci, health checks). */
+export function probeAccounts(config: Pick<ProxyConfig, "models" | "pool">, accounts: readonly Account[]): Promise<ProbeResult[]> {
+  const model = healthCheckModel(config);
+  return Promise.all(accounts.map((account) => probeAccount(account, model, config.pool.requestTimeoutMs)));
 }

@@ -3,8 +3,7 @@ import { cors } from "hono/cors";
 import type { ProxyConfig } from "../config/types";
 import type { Logger } from "../log/logger";
 import { NotFoundError } from "../openai/errors";
-import { probeAccount } from "../chat/probe-account";
-import { resolveModel } from "../chat/resolve-model";
+import { probeAccounts } from "../chat/probe-account";
 import type { AccountPool } from "../pool/account-pool";
 import { errorResponse } from "./error-response";
 import { RequestLog } from "./request-log";
@@ -74,9 +73,7 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
   }
 
   app.get("/test-oci", auth, async (c) => {
-    const firstModel = config.models.values().next().value as string;
-    const model = config.pool.healthCheckModel ? resolveModel(config.models, config.pool.healthCheckModel) : firstModel;
-    const results = await Promise.all(pool.accounts.map((account) => probeAccount(account, model, config.pool.requestTimeoutMs)));
+    const results = await probeAccounts(config, pool.accounts);
     const ok = results.every((r) => r.ok);
     return c.json({ ok, accounts: results }, ok ? 200 : 502);
   });

@@ -1,28 +1,34 @@
-import { probeAccount } from "../chat/probe-account";
+import { probeAccounts, type ProbeResult } from "../chat/probe-account";
+import type { ProxyConfig } from "../config/types";
 import type { Logger } from "../log/logger";
 import type { AccountPool } from "./account-pool";
 
+export interface HealthRound {
+  healthy: number;
+  total: number;
+  accounts: ProbeResult[];
+}
+
 /**
- * Probes every enabled account with a 1-token chat on a timer and feeds the results to
- * the pool, so a broken account (key, IAM policy, region) is skipped before users hit it.
+ * Probes every enabled account with a 1-token chat and feeds the results to the pool, so
+ * a broken account (key, IAM policy, region) is skipped before users hit it. The CLI runs
+ * it on a timer; serverless runs one round per scheduled invocation.
  */
 export class HealthChecker {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private running: Promise<unknown> | undefined;
 
   constructor(
     private readonly pool: AccountPool,
-    private readonly ociModelId: string,
-    private readonly intervalMs: number,
-    private readonly timeoutMs: number,
+    private readonly config: Pick<ProxyConfig, "models" | "pool">,
     private readonly logger: Logger,
   ) {}
 
-  /** Runs one round of probes; resolves with the number of healthy accounts. */
-  async checkAll(): Promise<{ healthy: number; total: number }> {
+  /** Runs one round of probes and records the outcome in the pool. */
+  async checkAll(): Promise<HealthRound> {
     const members = this.pool.members.filter((m) => m.account.config.enabled);
-    const results = await Promise.all(members.map((m) => probeAccount(m.account, this.ociModelId, this.timeoutMs)));
-    results.forEach((result, i) => {
+    const accounts = await probeAccounts(this.config, members.map((m) => m.account));
+    accounts.forEach((result, i) => {
       const member = members[i];
       const wasHealthy = member.health.healthy;
       // A rate-limited probe says nothing about the account's health.
@@ -33,17 +39,16 @@ export class HealthChecker {
         log(result.ok ? "account healthy again" : "account unhealthy", { account: member.id, reason: result.error });
       }
     });
-    return { healthy: members.filter((m) => m.health.healthy).length, total: members.length };
+    return { healthy: members.filter((m) => m.health.healthy).length, total: members.length, accounts };
   }
 
+  /** Every `health_check_interval`, skipping a tick while a slow round is still running. */
   start(): void {
-    if (this.intervalMs <= 0 || this.timer) return;
+    const interval = this.config.pool.healthCheckIntervalMs;
+    if (interval <= 0 || this.timer) return;
     this.timer = setInterval(() => {
-      // Never overlap rounds: a slow round skips the next tick.
-      this.running ??= this.checkAll()
-        .then(() => undefined)
-        .finally(() => (this.running = undefined));
-    }, this.intervalMs);
+      this.running ??= this.checkAll().finally(() => (this.running = undefined));
+    }, interval);
     this.timer.unref();
   }
 

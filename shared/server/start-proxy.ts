@@ -6,7 +6,6 @@ import type { Logger } from "../log/logger";
 import { createAccounts } from "../pool/create-accounts";
 import { AccountPool } from "../pool/account-pool";
 import { HealthChecker } from "../pool/health-checker";
-import { resolveModel } from "../chat/resolve-model";
 
 export interface RunningProxy {
   url: string;
@@ -60,8 +59,7 @@ export async function startProxy({ config, logger, port, host = "0.0.0.0" }: Sta
 /** Periodic health checks are a multi-account feature: one account has nowhere to fail over to. */
 function healthCheckerFor(config: ProxyConfig, pool: AccountPool, logger: Logger): HealthChecker | undefined {
   if (config.mode !== "multi") return undefined;
-  const model = resolveModel(config.models, config.pool.healthCheckModel ?? config.models.keys().next().value!);
-  return new HealthChecker(pool, model, config.pool.healthCheckIntervalMs, config.pool.requestTimeoutMs, logger);
+  return new HealthChecker(pool, config, logger);
 }
 
 function closeGracefully(server: ServerType, graceMs: number): Promise<void> {
