@@ -3,7 +3,7 @@
 // with the func.yaml and package.json an OCI Functions image build needs).
 // CJS output: the OCI SDK's ESM build needs a createRequire banner, CJS does not.
 import { build } from "esbuild";
-import { chmodSync, copyFileSync, mkdirSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const FUNCTIONS = ["chat", "models", "health-check", "test-oci"];
@@ -26,11 +26,15 @@ const sizes = [];
 const record = (file) => sizes.push([file, statSync(file).size]);
 
 const cli = "dist/cli/ociai-proxy.js";
+// V8 flags the proxy runs with (see scripts/lib/proxy-node-flags.json): a smaller young
+// generation keeps RSS near 90 MiB with 500 open streams (≈ 112 MiB without) at no
+// measured cost in latency or throughput. `env -S` passes them through the shebang.
+const nodeFlags = JSON.parse(readFileSync("scripts/lib/proxy-node-flags.json", "utf8"));
 await build({
   ...common,
   entryPoints: ["scripts/ociai-proxy.ts"],
   outfile: cli,
-  banner: { js: "#!/usr/bin/env node" },
+  banner: { js: `#!/usr/bin/env -S node ${nodeFlags.join(" ")}` },
   // The SDK is only loaded for principal auth and unlisted regions: not bundled, not
   // loaded at start-up (it stays a normal dependency).
   external: ["oci-common", "oci-secrets", "oci-objectstorage", "@aws-sdk/*"],

@@ -8,6 +8,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { generateTestAccount, startSimulator } from "../test/simulator";
+import proxyNodeFlags from "./lib/proxy-node-flags.json";
 
 const once = process.argv.includes("--once");
 const port = Number(process.env.PORT ?? 8080);
@@ -49,7 +50,7 @@ gpt-oss-120b = openai.gpt-oss-120b
   );
 
   const cli = join(root, "dist/cli/ociai-proxy.js");
-  const proxy = spawn(process.execPath, [cli, "-port", String(port), "-config", configFile], { stdio: ["ignore", "pipe", "inherit"] });
+  const proxy = spawn(process.execPath, [...proxyNodeFlags, cli, "-port", String(port), "-config", configFile], { stdio: ["ignore", "pipe", "inherit"] });
   const stopAll = async (code: number) => {
     proxy.kill("SIGTERM");
     await simulator.close();

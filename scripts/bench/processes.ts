@@ -18,6 +18,7 @@ import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import type { FaultPlan, SimulatorStats } from "../../test/simulator";
+import proxyNodeFlags from "../lib/proxy-node-flags.json";
 
 export const ROOT = resolve(__dirname, "../..");
 export const PROXY_CLI = join(ROOT, "dist/cli/ociai-proxy.js");
@@ -198,7 +199,7 @@ export async function startProxyProcess(opts: {
   name?: string;
   nodeArgs?: string[];
 }): Promise<ProxyProcess> {
-  const args = [...(opts.nodeArgs ?? []), PROXY_CLI, "-port", "0", "-host", "127.0.0.1", "-config", opts.configFile];
+  const args = [...proxyNodeFlags, ...(opts.nodeArgs ?? []), PROXY_CLI, "-port", "0", "-host", "127.0.0.1", "-config", opts.configFile];
   if (opts.multiAccount) args.push("-multi-account");
   const proc = spawnLogged(opts.name ?? "proxy", process.execPath, args, {
     logDir: opts.logDir,
