@@ -14,6 +14,7 @@ const once = process.argv.includes("--once");
 const port = Number(process.env.PORT ?? 8080);
 const root = resolve(__dirname, "..");
 const dir = join(root, ".demo");
+let heldLogs: Buffer[] | undefined;
 
 async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
@@ -65,7 +66,9 @@ gpt-oss-120b = openai.gpt-oss-120b
   const listening = await new Promise<number>((resolveListen, reject) => {
     let seen = "";
     proxy.stdout!.on("data", (data: Buffer) => {
-      process.stdout.write(data);
+      // While the answer streams, hold the proxy's log lines so they do not cut into it.
+      if (heldLogs) heldLogs.push(data);
+      else process.stdout.write(data);
       seen += data.toString();
       const match = /Starting server on port (\d+)/.exec(seen);
       if (match) resolveListen(Number(match[1]));
@@ -81,6 +84,7 @@ gpt-oss-120b = openai.gpt-oss-120b
   console.log(`Base URL: ${baseURL}\nAPI key:  ${apiKey}\nModels:   grok-4, grok-3-mini, llama-3.3-70b, command-r-plus, gpt-oss-120b\n`);
   console.log(`Try it:\n${curl}\n`);
   console.log("Streaming one answer now:\n");
+  heldLogs = [];
 
   const res = await fetch(`${baseURL}/chat/completions`, {
     method: "POST",
@@ -95,7 +99,10 @@ gpt-oss-120b = openai.gpt-oss-120b
       process.stdout.write(chunk.choices?.[0]?.delta?.content ?? "");
     }
   }
-  console.log("\n\n(streamed through the proxy; the config with its generated key is in .demo/config.conf)");
+  console.log("\n");
+  for (const line of heldLogs) process.stdout.write(line);
+  heldLogs = undefined;
+  console.log("\n(streamed through the proxy; the config with its generated key is in .demo/config.conf)");
 
   if (once) return stopAll(0);
   console.log("Proxy and simulator keep running; Ctrl-C stops both.");
