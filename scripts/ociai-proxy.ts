@@ -36,12 +36,12 @@ async function main(): Promise<void> {
   logger.info(`Loaded ${config.models.size} models from config`);
   for (const account of config.accounts) {
     const where = account.endpoint ?? `region ${account.region}`;
-    logger.info(`Initializing OCI client for ${where}`, {
-      account: account.id,
-      weight: config.mode === "multi" ? account.weight : undefined,
-      max_concurrency: config.mode === "multi" ? account.maxConcurrency || "unlimited" : undefined,
-      enabled: account.enabled,
-    });
+    if (config.mode === "multi") {
+      const limit = account.maxConcurrency || "unlimited";
+      logger.info(`Loaded account ${account.section} (weight: ${account.weight}, max concurrency: ${limit})`, { id: account.id, endpoint: where, enabled: account.enabled });
+    } else {
+      logger.info(`Initializing OCI client for ${where}`);
+    }
   }
 
   let proxy;
