@@ -37,8 +37,9 @@ export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
     const log = c.get("requestLog") as RequestLog;
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
     const request = validateChatRequest(await readJsonBody(c.req.raw, server.maxBodyBytes, incoming));
-    log.fields.model = request.model;
     const ociModelId = resolveModel(config.models, request.model);
+    // Logged only once known to be a configured name: the field is client-controlled text.
+    log.fields.model = request.model;
     const clientWantsStream = request.stream === true;
     const upstreamStream = clientWantsStream && !server.forceNonStream;
     log.fields.stream = clientWantsStream;
