@@ -115,7 +115,8 @@ async function readCompletion(lease: Lease, identity: { id: string; created: num
   try {
     completion = fromOciChatResponse(JSON.parse(raw.toString("utf8")), identity);
   } catch (err) {
-    throw fail(err instanceof UpstreamFailure ? err : new UpstreamFailure("protocol", `unreadable answer from OCI: ${(err as Error).message}`));
+    // Not the parser's message: it quotes the body, i.e. model output, which must not reach logs.
+    throw fail(err instanceof UpstreamFailure ? err : new UpstreamFailure("protocol", "OCI answered something that is not a chat response"));
   }
   lease.release({ ok: true, latencyMs: performance.now() - startedAt });
   return completion;
