@@ -64,6 +64,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+async function get(path: string): Promise<{ status: number; body: any }> {
+  const { stdout } = await run(process.execPath, ["--import", "tsx", WORKER], { cwd: ROOT, env: { ...env, GET: path } });
+  return JSON.parse(stdout.trim().split("\n").pop()!);
+}
+
 async function instance(count: number): Promise<number[]> {
   const { stdout } = await run(process.execPath, ["--import", "tsx", WORKER], { cwd: ROOT, env: { ...env, COUNT: String(count) } });
   return JSON.parse(stdout.trim().split("\n").pop()!).statuses;
@@ -76,6 +81,11 @@ test("a breaker tripped by one instance keeps a fresh instance away from the acc
   expect(first.every((s) => s === 200)).toBe(true);
   const badAfterA = sims[0].stats().requests;
   expect(badAfterA).toBeGreaterThanOrEqual(2);
+
+  // A fresh models instance reports what the chat instance did.
+  const stats = await get("/stats/circuit-breaker");
+  expect(stats.status).toBe(200);
+  expect(stats.body.circuit_breakers.find((b: { id: string }) => b.id === "acct1").state).toBe("open");
 
   // Instance B, a new process with an empty local view: it reads the open breaker and never calls acct1.
   sims[0].setFaults(null);

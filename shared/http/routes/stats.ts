@@ -5,11 +5,16 @@ import type { AccountPool } from "../../pool/account-pool";
 /** /stats/* (read-only views of the pool) and /admin/* (actions), mounted by the app. */
 export function statsRoutes(pool: AccountPool): Hono {
   const app = new Hono();
-  app.get("/stats", (c) => c.json(pool.stats()));
-  app.get("/stats/accounts", (c) => c.json({ accounts: pool.stats().accounts }));
-  app.get("/stats/concurrency", (c) => c.json(pool.stats().concurrency));
-  app.get("/stats/circuit-breaker", (c) => c.json({ circuit_breakers: pool.stats().circuitBreakers }));
-  app.get("/stats/queue", (c) => c.json(pool.stats().queue));
+  // Serverless: this instance may never have served a chat; read every instance's view first.
+  const current = async () => {
+    await pool.refreshShared();
+    return pool.stats();
+  };
+  app.get("/stats", async (c) => c.json(await current()));
+  app.get("/stats/accounts", async (c) => c.json({ accounts: (await current()).accounts }));
+  app.get("/stats/concurrency", async (c) => c.json((await current()).concurrency));
+  app.get("/stats/circuit-breaker", async (c) => c.json({ circuit_breakers: (await current()).circuitBreakers }));
+  app.get("/stats/queue", async (c) => c.json((await current()).queue));
   return app;
 }
 
