@@ -1,5 +1,17 @@
 import type { ChatCompletionRequest } from "./chat-types";
 import { InvalidRequestError } from "./errors";
+import {
+  clip,
+  invalidValue,
+  isObject,
+  missing,
+  optionalBoolean,
+  optionalInteger,
+  optionalNumber,
+  optionalString,
+  wrongType,
+  type Json,
+} from "./request-checks";
 
 /**
  * Checks a parsed JSON body against the Chat Completions request schema and returns the
@@ -33,7 +45,6 @@ const RESPONSE_FORMATS = new Set(["text", "json_object", "json_schema"]);
 const DETAILS = new Set(["auto", "low", "high"]);
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
-type Json = Record<string, unknown>;
 
 function validate(body: unknown): ChatCompletionRequest {
   if (!isObject(body)) throw new InvalidRequestError("The request body must be a JSON object.");
@@ -295,72 +306,4 @@ function validateResponseFormat(format: unknown): void {
   const body = schema.schema;
   if (body != null && !isObject(body)) throw wrongType("response_format.json_schema.schema", "an object", body);
   optionalBoolean(schema, "strict", "response_format.json_schema.strict");
-}
-
-// ---- small checks --------------------------------------------------------------------
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function optionalBoolean(obj: Json, key: string, path = key): void {
-  const value = obj[key];
-  if (value != null && typeof value !== "boolean") throw wrongType(path, "a boolean", value);
-}
-
-function optionalString(obj: Json, key: string, path = key): void {
-  const value = obj[key];
-  if (value != null && typeof value !== "string") throw wrongType(path, "a string", value);
-}
-
-function optionalNumber(obj: Json, key: string, min: number, max: number): void {
-  const value = obj[key];
-  if (value == null) return;
-  if (typeof value !== "number" || !Number.isFinite(value)) throw wrongType(key, "a number", value);
-  if (value < min) throw new InvalidRequestError(`Invalid '${key}': decimal below minimum value. Expected a value >= ${min}, but got ${value} instead.`, key);
-  if (value > max) throw new InvalidRequestError(`Invalid '${key}': decimal above maximum value. Expected a value <= ${max}, but got ${value} instead.`, key);
-}
-
-function optionalInteger(obj: Json, key: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const value = obj[key];
-  if (value == null) return undefined;
-  if (typeof value !== "number" || !Number.isSafeInteger(value)) throw wrongType(key, "an integer", value);
-  if (value < min) throw new InvalidRequestError(`Invalid '${key}': integer below minimum value. Expected a value >= ${min}, but got ${value} instead.`, key);
-  if (value > max) throw new InvalidRequestError(`Invalid '${key}': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`, key);
-  return value;
-}
-
-function missing(path: string): InvalidRequestError {
-  return new InvalidRequestError(`Missing required parameter: '${path}'.`, path);
-}
-
-function wrongType(path: string, expected: string, got: unknown): InvalidRequestError {
-  return new InvalidRequestError(`Invalid type for '${path}': expected ${expected}, but got ${describe(got)} instead.`, path);
-}
-
-function invalidValue(path: string, got: unknown, supported: string): InvalidRequestError {
-  const shown = typeof got === "string" ? `'${clip(got)}'` : describe(got);
-  return new InvalidRequestError(`Invalid value for '${path}': ${shown}. Supported values are: ${supported}.`, path);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  switch (typeof value) {
-    case "string":
-      return "a string";
-    case "number":
-      return Number.isInteger(value) ? "an integer" : Number.isFinite(value) ? "a decimal" : "a non-finite number";
-    case "boolean":
-      return "a boolean";
-    case "object":
-      return "an object";
-    default:
-      return `a value of type ${typeof value}`;
-  }
-}
-
-/** Echoing a client's 10 MB string back in an error message helps nobody. */
-function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }
