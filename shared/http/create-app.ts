@@ -9,6 +9,7 @@ import { errorResponse } from "./error-response";
 import { RequestLog } from "./request-log";
 import { requireApiKey } from "./require-api-key";
 import { chatCompletionsHandler } from "./routes/chat-completions";
+import { embeddingsHandler } from "./routes/embeddings";
 import { modelsHandlers } from "./routes/models";
 import { adminRoutes, statsRoutes } from "./routes/stats";
 
@@ -33,6 +34,7 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
   const auth = requireApiKey(config.apiKey);
   const models = modelsHandlers(config.models);
   const chat = chatCompletionsHandler({ config, pool });
+  const embeddings = embeddingsHandler({ config, pool });
 
   app.use("*", async (c, next) => {
     const log = new RequestLog(logger, c.req.method, c.req.path);
@@ -68,6 +70,7 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
 
   for (const prefix of ["/v1", ""]) {
     app.post(`${prefix}/chat/completions`, auth, chat);
+    app.post(`${prefix}/embeddings`, auth, embeddings);
     app.get(`${prefix}/models`, auth, models.list);
     app.get(`${prefix}/models/:id{.+}`, auth, models.get);
   }

@@ -17,6 +17,8 @@ export interface StackOptions {
   multiAccount?: boolean;
   settings?: ConfigSpec["settings"];
   breaker?: ConfigSpec["breaker"];
+  /** [MODELS] of the config (default TEST_MODELS). */
+  models?: ConfigSpec["models"];
   accountKeys?: (index: number) => Record<string, string | number | boolean>;
   simulator?: Partial<SimulatorOptions>;
   logger?: Logger;
@@ -68,6 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     apiKey: TEST_API_KEY,
     settings: options.settings,
     breaker: options.breaker,
+    models: options.models,
     accounts,
   });
   const config = loadConfig(configPath, { multiAccount: multi });

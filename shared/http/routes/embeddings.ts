@@ -1,0 +1,95 @@
+import type { Context } from "hono";
+import type { IncomingMessage } from "node:http";
+import { servingModeJson } from "../../chat/chat-details-json";
+import { resolveModel } from "../../chat/resolve-model";
+import type { ProxyConfig } from "../../config/types";
+import { validateEmbeddingsRequest } from "../../openai/validate-embeddings-request";
+import { readBody } from "../../oci/http-transport";
+import { bodyReadFailure } from "../../oci/oci-inference-client";
+import { UpstreamFailure } from "../../oci/upstream-failure";
+import type { AccountPool } from "../../pool/account-pool";
+import { readJsonBody } from "../read-json-body";
+import type { RequestLog } from "../request-log";
+import { upstreamFailureToOpenAI } from "../upstream-failure-to-openai";
+
+/** OCI embeds at most this many inputs per call. */
+const OCI_BATCH = 96;
+
+interface OciEmbedResult {
+  embeddings?: number[][];
+  usage?: { promptTokens?: number; totalTokens?: number };
+}
+
+/**
+ * POST /v1/embeddings → OCI `embedText`, in batches of 96 inputs sent in parallel (each
+ * through the pool, so batches fail over and spread like chats), reassembled in order.
+ */
+export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool: AccountPool }) {
+  const timeouts = { bodyTimeoutMs: config.pool.streamIdleTimeoutMs };
+
+  return async (c: Context) => {
+    const log = c.get("requestLog") as RequestLog;
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    const request = validateEmbeddingsRequest(await readJsonBody(c.req.raw, config.server.maxBodyBytes, incoming));
+    const ociModelId = resolveModel(config.models, request.model);
+    log.fields.model = request.model;
+    const servingMode = servingModeJson(ociModelId);
+
+    const batches: string[][] = [];
+    for (let i = 0; i < request.input.length; i += OCI_BATCH) batches.push(request.input.slice(i, i + OCI_BATCH));
+    const results = await Promise.all(batches.map((inputs) => embedBatch(pool, c.req.raw.signal, servingMode, inputs, timeouts)));
+
+    let index = 0;
+    let promptTokens = 0;
+    const data = results.flatMap((result) => {
+      promptTokens += result.usage?.promptTokens ?? 0;
+      return (result.embeddings ?? []).map((vector) => ({
+        object: "embedding" as const,
+        index: index++,
+        embedding: request.encoding_format === "base64" ? toBase64(vector) : vector,
+      }));
+    });
+    return c.json({ object: "list", data, model: request.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
+  };
+}
+
+async function embedBatch(
+  pool: AccountPool,
+  signal: AbortSignal,
+  servingMode: string,
+  inputs: string[],
+  timeouts: { bodyTimeoutMs: number },
+): Promise<OciEmbedResult> {
+  const inputsJson = JSON.stringify(inputs);
+  let lease;
+  try {
+    lease = await pool.send(
+      (account, attempt) =>
+        account.client.embedText(
+          `{"inputs":${inputsJson},"servingMode":${servingMode},"compartmentId":${JSON.stringify(account.config.compartmentId)},"truncate":"END"}`,
+          { ...attempt, ...timeouts },
+        ),
+      { signal },
+    );
+  } catch (err) {
+    throw err instanceof UpstreamFailure ? upstreamFailureToOpenAI(err) : err;
+  }
+  const startedAt = performance.now();
+  try {
+    const result = JSON.parse((await readBody(lease.response.body)).toString("utf8")) as OciEmbedResult;
+    if (!Array.isArray(result.embeddings) || result.embeddings.length !== inputs.length) {
+      throw new UpstreamFailure("protocol", "OCI answered an embedding count that does not match the inputs");
+    }
+    lease.release({ ok: true, latencyMs: performance.now() - startedAt });
+    return result;
+  } catch (err) {
+    const failure = err instanceof UpstreamFailure ? err : err instanceof SyntaxError ? new UpstreamFailure("protocol", "OCI answered something that is not an embedding result") : bodyReadFailure(err);
+    lease.release({ ok: false, failure });
+    throw upstreamFailureToOpenAI(failure);
+  }
+}
+
+/** `encoding_format: "base64"`: little-endian float32s, as OpenAI sends them. */
+function toBase64(vector: number[]): string {
+  return Buffer.from(new Float32Array(vector).buffer).toString("base64");
+}
