@@ -1,3 +1,4 @@
+import type { Context } from "hono";
 import type { IncomingMessage } from "node:http";
 import { InvalidRequestError, PayloadTooLargeError } from "../openai/errors";
 
@@ -45,4 +46,10 @@ export async function readJsonBody(request: Request, limitBytes: number, incomin
     const hint = type && !type.includes("json") ? ` (content-type was '${type}'; send application/json)` : "";
     throw new InvalidRequestError(`We could not parse the JSON body of your request: ${(err as Error).message}${hint}`);
   }
+}
+
+/** {@link readJsonBody} for a route: on the Node server it reads the raw IncomingMessage. */
+export function readRequestJson(c: Context, limitBytes: number): Promise<unknown> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return readJsonBody(c.req.raw, limitBytes, incoming);
 }

@@ -1,16 +1,13 @@
 import type { Context } from "hono";
-import type { IncomingMessage } from "node:http";
 import { servingModeJson } from "../../chat/chat-details-json";
 import { resolveModel } from "../../chat/resolve-model";
 import type { ProxyConfig } from "../../config/types";
 import { validateEmbeddingsRequest } from "../../openai/validate-embeddings-request";
-import { readBody } from "../../oci/http-transport";
-import { bodyReadFailure } from "../../oci/oci-inference-client";
 import { UpstreamFailure } from "../../oci/upstream-failure";
 import type { AccountPool } from "../../pool/account-pool";
-import { readJsonBody } from "../read-json-body";
+import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
-import { upstreamFailureToOpenAI } from "../upstream-failure-to-openai";
+import { readLeaseJson, sendOrThrow } from "../upstream-call";
 
 /** OCI embeds at most this many inputs per call. */
 const OCI_BATCH = 96;
@@ -29,8 +26,7 @@ export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool:
 
   return async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;
-    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const request = validateEmbeddingsRequest(await readJsonBody(c.req.raw, config.server.maxBodyBytes, incoming));
+    const request = validateEmbeddingsRequest(await readRequestJson(c, config.server.maxBodyBytes));
     const ociModelId = resolveModel(config.models, request.model);
     log.fields.model = request.model;
     const servingMode = servingModeJson(ociModelId);
@@ -61,32 +57,19 @@ async function embedBatch(
   timeouts: { bodyTimeoutMs: number },
 ): Promise<OciEmbedResult> {
   const inputsJson = JSON.stringify(inputs);
-  let lease;
-  try {
-    lease = await pool.send(
-      (account, attempt) =>
-        account.client.embedText(
-          `{"inputs":${inputsJson},"servingMode":${servingMode},"compartmentId":${JSON.stringify(account.config.compartmentId)},"truncate":"END"}`,
-          { ...attempt, ...timeouts },
-        ),
-      { signal },
-    );
-  } catch (err) {
-    throw err instanceof UpstreamFailure ? upstreamFailureToOpenAI(err) : err;
-  }
-  const startedAt = performance.now();
-  try {
-    const result = JSON.parse((await readBody(lease.response.body)).toString("utf8")) as OciEmbedResult;
-    if (!Array.isArray(result.embeddings) || result.embeddings.length !== inputs.length) {
+  const lease = await sendOrThrow(pool, signal, (account, attempt) =>
+    account.client.embedText(
+      `{"inputs":${inputsJson},"servingMode":${servingMode},"compartmentId":${JSON.stringify(account.config.compartmentId)},"truncate":"END"}`,
+      { ...attempt, ...timeouts },
+    ),
+  );
+  return readLeaseJson(lease, "an embedding result", (json) => {
+    const result = json as OciEmbedResult;
+    if (!Array.isArray(result?.embeddings) || result.embeddings.length !== inputs.length) {
       throw new UpstreamFailure("protocol", "OCI answered an embedding count that does not match the inputs");
     }
-    lease.release({ ok: true, latencyMs: performance.now() - startedAt });
     return result;
-  } catch (err) {
-    const failure = err instanceof UpstreamFailure ? err : err instanceof SyntaxError ? new UpstreamFailure("protocol", "OCI answered something that is not an embedding result") : bodyReadFailure(err);
-    lease.release({ ok: false, failure });
-    throw upstreamFailureToOpenAI(failure);
-  }
+  });
 }
 
 /** `encoding_format: "base64"`: little-endian float32s, as OpenAI sends them. */

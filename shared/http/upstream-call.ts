@@ -1,0 +1,45 @@
+import { readBody } from "../oci/http-transport";
+import { bodyReadFailure } from "../oci/oci-inference-client";
+import { UpstreamFailure } from "../oci/upstream-failure";
+import type { AccountPool } from "../pool/account-pool";
+import type { Lease, UpstreamCall } from "../pool/types";
+import { upstreamFailureToOpenAI } from "./upstream-failure-to-openai";
+
+/** Runs a call through the pool; a failure that reaches the client becomes its OpenAI error. */
+export async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: UpstreamCall): Promise<Lease> {
+  try {
+    return await pool.send(call, { signal });
+  } catch (err) {
+    throw err instanceof UpstreamFailure ? upstreamFailureToOpenAI(err) : err;
+  }
+}
+
+/**
+ * Reads a buffered JSON answer and releases its lease with the outcome: a broken read is a
+ * transport failure, an answer `translate` cannot use is a protocol failure (named by
+ * `what`, never quoting the body: it is model output, and errors reach logs).
+ *
+ * @example
+ *   const completion = await readLeaseJson(lease, "a chat response", (json) => fromOciChatResponse(json, identity));
+ */
+export async function readLeaseJson<T>(lease: Lease, what: string, translate: (json: unknown) => T): Promise<T> {
+  const startedAt = performance.now();
+  const fail = (failure: UpstreamFailure) => {
+    lease.release({ ok: false, failure });
+    return upstreamFailureToOpenAI(failure);
+  };
+  let raw: Buffer;
+  try {
+    raw = await readBody(lease.response.body);
+  } catch (err) {
+    throw fail(bodyReadFailure(err));
+  }
+  let result: T;
+  try {
+    result = translate(JSON.parse(raw.toString("utf8")));
+  } catch (err) {
+    throw fail(err instanceof UpstreamFailure ? err : new UpstreamFailure("protocol", `OCI answered something that is not ${what}`));
+  }
+  lease.release({ ok: true, latencyMs: performance.now() - startedAt });
+  return result;
+}
