@@ -1,8 +1,8 @@
-import { Password } from "@cdktf/provider-random/lib/password";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { apiKeyValue } from "../shared/api-key-value";
 import type { InfraConfig } from "../shared/read-infra-config";
 
 export interface ProxySecretsProps {
@@ -62,14 +62,7 @@ export class ProxySecrets extends Construct {
       description: "Proxy API key: clients send it as Authorization: Bearer <key>",
       recoveryWindowInDays: 0,
     });
-    let value: string;
-    if (props.config.apiKey.generate) {
-      // Same shape as the runtime's generated keys (sk-oci-…, no characters INI would mangle).
-      const password = new Password(this, "api-key-random", { length: 40, special: false });
-      value = `sk-oci-${password.result}`;
-    } else {
-      value = props.config.apiKey.value;
-    }
+    const value = apiKeyValue(this, props.config.apiKey);
     new SecretsmanagerSecretVersion(this, "api-key-value", { secretId: secret.id, secretString: value });
     this.apiKeySecretArn = secret.arn;
   }

@@ -1,6 +1,6 @@
-import { Password } from "@cdktf/provider-random/lib/password";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { apiKeyValue } from "../shared/api-key-value";
 import type { InfraConfig } from "../shared/read-infra-config";
 import { KmsKey, KmsVault, VaultSecret } from "./provider/oci-resources";
 
@@ -95,13 +95,7 @@ export class ProxyVaultSecrets extends Construct {
       this.apiKeySecretOcid = props.apiKeySecretOcid;
       return;
     }
-    let value: string;
-    if (props.config.apiKey.generate) {
-      const password = new Password(this, "api-key-random", { length: 40, special: false });
-      value = `sk-oci-${password.result}`;
-    } else {
-      value = props.config.apiKey.value;
-    }
+    const value = apiKeyValue(this, props.config.apiKey);
     this.apiKeySecretOcid = secret("api-key", `${props.namePrefix}-api-key`, "Proxy API key (Authorization: Bearer <key>)", Fn.base64encode(value)).id;
   }
 }
