@@ -40,6 +40,7 @@ export function parsePoolConfig(
     healthCheckIntervalMs: read("health_check_interval", parsePositiveDuration, 30_000),
     requestTimeoutMs: read("request_timeout", parsePositiveDuration, 60_000),
     streamIdleTimeoutMs: read("stream_idle_timeout", parsePositiveDuration, 120_000),
+    nonStreamTimeoutMs: read("non_stream_timeout", parsePositiveDuration, 300_000),
     healthCheckModel,
   };
 }

@@ -50,6 +50,11 @@ export interface PoolConfig {
   requestTimeoutMs: number;
   /** Longest silence allowed between two upstream stream events. */
   streamIdleTimeoutMs: number;
+  /**
+   * Non-streamed calls: OCI sends its headers only once the whole answer is generated, so
+   * their wait is bounded by this instead of requestTimeoutMs (long answers take minutes).
+   */
+  nonStreamTimeoutMs: number;
   healthCheckModel?: string;
 }
 

@@ -41,6 +41,7 @@ test("every extra server and pool key, in a single-account [DEFAULT]", () => {
         max_body_size: "512kb",
         stats_public: "1",
         stream_idle_timeout: "1m30s",
+        non_stream_timeout: "10m",
         health_check_model: "grok-4",
         global_max_concurrency: "8",
         queue_size: "0",
@@ -70,6 +71,7 @@ test("every extra server and pool key, in a single-account [DEFAULT]", () => {
     healthCheckIntervalMs: 250,
     requestTimeoutMs: 120_000,
     streamIdleTimeoutMs: 90_000,
+    nonStreamTimeoutMs: 600_000,
     healthCheckModel: "grok-4",
   });
   expect(config.accounts[0].maxConcurrency).toBe(4);

@@ -95,6 +95,7 @@ describe("spec example config.conf (single account)", () => {
       healthCheckIntervalMs: 30_000,
       requestTimeoutMs: 60_000,
       streamIdleTimeoutMs: 120_000,
+      nonStreamTimeoutMs: 300_000,
       healthCheckModel: undefined,
     });
     expect(config.breaker).toEqual(DEFAULT_BREAKER);
@@ -132,6 +133,7 @@ describe("spec example multi_config.conf", () => {
       healthCheckIntervalMs: 30_000,
       requestTimeoutMs: 60_000,
       streamIdleTimeoutMs: 120_000,
+      nonStreamTimeoutMs: 300_000,
       healthCheckModel: undefined,
     });
   });

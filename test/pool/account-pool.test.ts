@@ -47,6 +47,7 @@ function fakePool(opts: { accounts?: number; pool?: Partial<PoolConfig>; breaker
       healthCheckIntervalMs: 30_000,
       requestTimeoutMs: 5_000,
       streamIdleTimeoutMs: 5_000,
+      nonStreamTimeoutMs: 5_000,
       ...opts.pool,
     },
     { maxFailures: 2, resetTimeoutMs: 10_000, failureRate: 1, minRequests: 1000, windowMs: 60_000, halfOpenProbes: 1, ...opts.breaker },

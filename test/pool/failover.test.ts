@@ -196,11 +196,14 @@ describe("an account answering 401 (bad key or signature)", () => {
 describe("an account that hangs", () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startPoolStack({ accounts: 2, settings: { retry_attempts: 2, request_timeout: "1s", load_balance_strategy: "round_robin" } });
+    stack = await startPoolStack({
+      accounts: 2,
+      settings: { retry_attempts: 2, request_timeout: "1s", non_stream_timeout: "1s", load_balance_strategy: "round_robin" },
+    });
   });
   afterAll(() => stack.close());
 
-  test("costs one attempt of request_timeout, then the request fails over to another account", async () => {
+  test("costs one attempt of the timeout, then the request fails over to another account", async () => {
     stack.sims[0].setFaults({ latencyMs: 4_000 });
     const results = await Promise.all([chat(stack), chat(stack)]);
     expect(results.map((r) => r.status)).toEqual([200, 200]);

@@ -10,7 +10,7 @@ let stack: Stack;
 const hi = [{ role: "user", content: "hi" }];
 
 beforeAll(async () => {
-  stack = await startStack({ settings: { max_body_size: "64kb", request_timeout: "1s", stream_idle_timeout: "1s" } });
+  stack = await startStack({ settings: { max_body_size: "64kb", request_timeout: "1s", stream_idle_timeout: "1s", non_stream_timeout: "2s" } });
 });
 afterAll(() => stack.close());
 beforeEach(() => {
@@ -134,8 +134,15 @@ describe("upstream errors", () => {
     await expectError(await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", messages: hi }), 502, { type: "upstream_error" });
   });
 
-  test("no answer within request_timeout becomes 504", async () => {
+  test("a stream whose first byte does not come within request_timeout becomes 504", async () => {
     stack.sims[0].setFaults({ latencyMs: 2_500 });
+    await expectError(await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", stream: true, messages: hi }), 504, { type: "timeout_error" });
+  });
+
+  test("a non-streamed answer may take longer than request_timeout (it arrives whole), up to non_stream_timeout", async () => {
+    stack.sims[0].setFaults({ latencyMs: 1_300 });
+    expect((await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", messages: hi })).status).toBe(200);
+    stack.sims[0].setFaults({ latencyMs: 3_000 });
     await expectError(await postRaw(chatUrl(), stack.apiKey, { model: "grok-4", messages: hi }), 504, { type: "timeout_error" });
   });
 

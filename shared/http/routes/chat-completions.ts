@@ -25,7 +25,7 @@ export interface ChatRouteDeps {
 /** POST /v1/chat/completions */
 export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
   const { server } = config;
-  const bodyTimeoutMs = config.pool.streamIdleTimeoutMs;
+  const { streamIdleTimeoutMs: bodyTimeoutMs, nonStreamTimeoutMs } = config.pool;
 
   return async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;
@@ -41,7 +41,12 @@ export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
       toOciChatRequest(request, ociModelId, { defaultMaxTokens: server.defaultMaxTokens, stream: upstreamStream }),
     );
     const lease = await sendOrThrow(pool, c.req.raw.signal, (account, attempt) =>
-      account.client.chat(chatDetailsJson(account.config.compartmentId, ociModelId, chatRequestJson), { ...attempt, bodyTimeoutMs }),
+      account.client.chat(chatDetailsJson(account.config.compartmentId, ociModelId, chatRequestJson), {
+        signal: attempt.signal,
+        // A non-streamed answer's headers come only when it is complete.
+        headersTimeoutMs: upstreamStream ? attempt.headersTimeoutMs : nonStreamTimeoutMs,
+        bodyTimeoutMs,
+      }),
     );
     log.fields.account = lease.account.config.id;
     log.fields.attempts = lease.attempt;
