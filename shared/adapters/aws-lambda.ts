@@ -1,7 +1,7 @@
 import { handle, streamHandle } from "hono/aws-lambda";
 import type { Hono } from "hono";
 import type { ServerlessRuntime } from "../serverless/serverless-runtime";
-import { errorResponse } from "../http/error-response";
+import { startupFailureResponse } from "./startup-failure-response";
 import { flushAfterResponse } from "./flush-after-response";
 
 /**
@@ -15,8 +15,7 @@ function lazyApp(runtime: () => Promise<ServerlessRuntime>): Hono {
       try {
         current = await runtime();
       } catch (err) {
-        console.error(JSON.stringify({ level: "error", msg: "function start-up failed", error: (err as Error).message }));
-        return errorResponse(new Error("start-up failed"));
+        return startupFailureResponse(err);
       }
       const response = await current.app.fetch(request, env);
       return flushAfterResponse(response, () => current.pool.flushShared());

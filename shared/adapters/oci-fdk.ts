@@ -1,5 +1,5 @@
 import type { ServerlessRuntime } from "../serverless/serverless-runtime";
-import { errorResponse } from "../http/error-response";
+import { startupFailureResponse } from "./startup-failure-response";
 
 /** The parts of the FDK's context the adapter uses (`@fnproject/fdk` ships no types). */
 export interface FdkContext {
@@ -40,8 +40,7 @@ export function fdkHttpHandler(runtime: () => Promise<ServerlessRuntime>, rawRes
       current = await runtime();
       response = await current.app.fetch(request);
     } catch (err) {
-      console.error(JSON.stringify({ level: "error", msg: "function start-up failed", error: (err as Error).message }));
-      response = errorResponse(new Error("start-up failed"));
+      response = startupFailureResponse(err);
     }
     const body = Buffer.from(await response.arrayBuffer());
     await current?.pool.flushShared();
