@@ -1,10 +1,8 @@
 import { createParser } from "eventsource-parser";
 import type { Usage } from "../openai/chat-types";
-import { toOpenAIError } from "../openai/errors";
 import { releaseBody } from "../oci/http-transport";
-import { bodyReadFailure } from "../oci/oci-inference-client";
+import { transportFailure } from "../oci/oci-inference-client";
 import type { OciStreamTranslator } from "../oci/translate/oci-stream-translator";
-import { UpstreamFailure } from "../oci/upstream-failure";
 import { upstreamFailureToOpenAI } from "../http/upstream-failure-to-openai";
 import type { CallOutcome, Lease } from "../pool/types";
 import { DONE_EVENT, KEEP_ALIVE_COMMENT, dataEvent, errorEvent } from "./sse";
@@ -68,9 +66,8 @@ export function openAIEventStream(options: EventStreamOptions): ReadableStream<U
   };
 
   const fail = (controller: ReadableStreamDefaultController<Uint8Array>, err: unknown) => {
-    const failure = err instanceof UpstreamFailure ? err : bodyReadFailure(err);
-    const payload = upstreamFailureToOpenAI(failure);
-    controller.enqueue(encoder.encode(out + errorEvent(toOpenAIError(payload).toJSON())));
+    const failure = transportFailure(err);
+    controller.enqueue(encoder.encode(out + errorEvent(upstreamFailureToOpenAI(failure).toJSON())));
     out = "";
     controller.close();
     end({ ok: false, failure });

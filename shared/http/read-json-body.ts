@@ -13,7 +13,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  *   a web Request and its body stream on the hot path.
  */
 export async function readJsonBody(request: Request, limitBytes: number, incoming?: IncomingMessage): Promise<unknown> {
-  const declared = Number((incoming ? incoming.headers["content-length"] : request.headers.get("content-length")) ?? "0");
+  const header = (name: "content-length" | "content-type") => (incoming ? incoming.headers[name] : request.headers.get(name)) ?? undefined;
+  const declared = Number(header("content-length") ?? "0");
   if (declared > limitBytes) throw new PayloadTooLargeError(limitBytes);
   const chunks = incoming ?? request.body;
   if (!chunks) throw new InvalidRequestError("Request body is empty; expected a JSON object.");
@@ -42,7 +43,7 @@ export async function readJsonBody(request: Request, limitBytes: number, incomin
   try {
     return JSON.parse(text);
   } catch (err) {
-    const type = incoming ? incoming.headers["content-type"] : request.headers.get("content-type");
+    const type = header("content-type");
     const hint = type && !type.includes("json") ? ` (content-type was '${type}'; send application/json)` : "";
     throw new InvalidRequestError(`We could not parse the JSON body of your request: ${(err as Error).message}${hint}`);
   }

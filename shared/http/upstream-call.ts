@@ -1,5 +1,5 @@
 import { readBody } from "../oci/http-transport";
-import { bodyReadFailure } from "../oci/oci-inference-client";
+import { transportFailure } from "../oci/oci-inference-client";
 import { UpstreamFailure } from "../oci/upstream-failure";
 import type { AccountPool } from "../pool/account-pool";
 import type { Lease, UpstreamCall } from "../pool/types";
@@ -32,7 +32,7 @@ export async function readLeaseJson<T>(lease: Lease, what: string, translate: (j
   try {
     raw = await readBody(lease.response.body);
   } catch (err) {
-    throw fail(bodyReadFailure(err));
+    throw fail(transportFailure(err));
   }
   let result: T;
   try {

@@ -89,7 +89,8 @@ async function httpFailure(res: IncomingMessage, status: number, opcRequestId: s
   });
 }
 
-function transportFailure(err: unknown): UpstreamFailure {
+/** Classifies what a call threw (sending, or reading its body later): timeout or network. */
+export function transportFailure(err: unknown): UpstreamFailure {
   if (err instanceof UpstreamFailure) return err;
   if (err instanceof HeadersTimeoutError || err instanceof BodyTimeoutError) {
     return new UpstreamFailure("timeout", "OCI did not answer in time");
@@ -100,9 +101,4 @@ function transportFailure(err: unknown): UpstreamFailure {
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
-}
-
-/** Maps errors thrown while reading a streamed body to a failure kind. */
-export function bodyReadFailure(err: unknown): UpstreamFailure {
-  return transportFailure(err);
 }
