@@ -1,0 +1,43 @@
+import type { CallOutcome } from "../pool/types";
+
+/**
+ * Label values the metrics accept. Every one comes from a fixed list or from the config
+ * (model names from [MODELS], account ids), never from request text, so the number of
+ * series is bounded by the config.
+ */
+
+/** The API surfaces a request can come through (the `endpoint` label). */
+export const ENDPOINTS = ["/v1/chat/completions", "/v1/embeddings", "/v1/responses", "/v1/messages"] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
+
+/** How one upstream attempt ended (the `outcome` label of `ociai_upstream_attempts_total`). */
+export const ATTEMPT_OUTCOMES = ["ok", "rate_limited", "error", "timeout", "auth", "cancelled", "client_error"] as const;
+export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
+
+/** The `model` label of a request whose model is not (or not yet known to be) a configured one. */
+export const UNKNOWN_MODEL = "";
+
+/**
+ * Maps a pool outcome to its label: 429 → rate_limited, 401/403/404-auth → auth, timeouts →
+ * timeout, a 400 the request caused → client_error (the account answered properly), 5xx,
+ * connection and protocol failures → error.
+ *
+ * @example
+ *   attemptOutcome({ ok: false, failure: new UpstreamFailure("rate_limited", "429") }); // "rate_limited"
+ */
+export function attemptOutcome(outcome: CallOutcome): AttemptOutcome {
+  if (outcome.ok === true) return "ok";
+  if (outcome.ok === "cancelled") return "cancelled";
+  switch (outcome.failure.kind) {
+    case "rate_limited":
+      return "rate_limited";
+    case "auth":
+      return "auth";
+    case "timeout":
+      return "timeout";
+    case "client":
+      return "client_error";
+    default:
+      return "error";
+  }
+}
