@@ -3,7 +3,13 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": "<rootDir>/test/esbuild-transform.cjs" },
+  transform: {
+    "^.+\\.ts$": "<rootDir>/test/esbuild-transform.cjs",
+    // The OTLP exporters load node:http with import(), which Jest's CommonJS sandbox
+    // cannot run: compile it to require() like our own sources.
+    "/node_modules/@opentelemetry/.+\\.js$": "<rootDir>/test/esbuild-transform.cjs",
+  },
+  transformIgnorePatterns: ["/node_modules/(?!@opentelemetry/)"],
   // Two cores here and in CI: two workers keep suites parallel without thrashing.
   maxWorkers: 2,
   testTimeout: 20000,

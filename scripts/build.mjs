@@ -22,6 +22,19 @@ const common = {
   logLevel: "warning",
 };
 
+// OpenTelemetry (≈ 1 MB of SDK and exporters unbundled) is loaded only when OTEL_* asks for
+// tracing: start-tracing.ts imports ./otel-tracer lazily, and every bundle that can trace
+// gets it as a separate file beside it, so a cold start without tracing never reads it.
+const OTEL_CHUNK = "otel-tracer.js";
+const TRACING_DIRS = ["dist/cli", "dist/aws/chat", "dist/aws/models", "dist/oci/chat", "dist/oci/models"];
+const otelChunkExternal = {
+  name: "otel-chunk-external",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/otel-tracer$/ }, () => ({ path: `./${OTEL_CHUNK}`, external: true }));
+  },
+};
+common.plugins = [otelChunkExternal];
+
 const sizes = [];
 const record = (file) => sizes.push([file, statSync(file).size]);
 
@@ -41,6 +54,10 @@ await build({
 });
 chmodSync(cli, 0o755);
 record(cli);
+
+const otelChunk = `dist/otel/${OTEL_CHUNK}`;
+await build({ ...common, plugins: [], entryPoints: ["shared/tracing/otel-tracer.ts"], outfile: otelChunk, minify: true });
+record(otelChunk);
 
 if (only !== "cli") {
   const builds = [];
@@ -74,6 +91,11 @@ if (only !== "cli") {
     );
   }
   await Promise.all(builds);
+}
+for (const dir of TRACING_DIRS) {
+  if (only === "cli" && dir !== "dist/cli") continue;
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(otelChunk, join(dir, OTEL_CHUNK));
 }
 
 if (!quiet) {
