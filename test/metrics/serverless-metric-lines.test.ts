@@ -1,0 +1,115 @@
+/**
+ * Serverless metric lines: CloudWatch EMF documents validated against the specification's
+ * published JSON schema and its prose rules; OCI Functions lines are flat JSON with stable keys.
+ */
+import Ajv from "ajv";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { EMF_NAMESPACE, emfRequestLine } from "../../shared/metrics/emf-request-line";
+import { OCI_REQUEST_KIND, ociRequestLogLine } from "../../shared/metrics/oci-log-line";
+import type { RequestRecord } from "../../shared/metrics/request-record";
+
+const schema = JSON.parse(readFileSync(join(__dirname, "../fixtures/cloudwatch/emf-schema.json"), "utf8"));
+const validateSchema = new Ajv({ strict: false }).compile(schema);
+
+/** The specification's rules the schema does not express (section "Embedded metric format document structure"). */
+function specViolations(doc: any): string[] {
+  const problems: string[] = [];
+  for (const directive of doc._aws.CloudWatchMetrics) {
+    if (directive.Metrics.length > 100) problems.push("more than 100 MetricDefinitions");
+    for (const set of directive.Dimensions) {
+      for (const key of set) if (typeof doc[key] !== "string" || doc[key].length === 0) problems.push(`dimension target ${key} is not a non-empty string`);
+    }
+    for (const { Name } of directive.Metrics) {
+      const value = doc[Name];
+      const numeric = typeof value === "number" || (Array.isArray(value) && value.length <= 100 && value.every((v) => typeof v === "number"));
+      if (!numeric) problems.push(`metric target ${Name} is not numeric`);
+    }
+  }
+  return problems;
+}
+
+const streamed: RequestRecord = {
+  endpoint: "/v1/chat/completions",
+  model: "grok-4",
+  account: "acct2",
+  status: 200,
+  durationMs: 812.34,
+  ttftMs: 140.06,
+  promptTokens: 12,
+  completionTokens: 48,
+  attempts: 2,
+};
+
+test.each([
+  ["a streamed chat with usage", streamed],
+  ["a 429 answer with no model configured", { endpoint: "/v1/chat/completions", model: "", status: 429, durationMs: 2 } as RequestRecord],
+  ["an embeddings call", { endpoint: "/v1/embeddings", model: "embed-english", account: "acct1", status: 200, durationMs: 95, promptTokens: 30, attempts: 1 } as RequestRecord],
+])("EMF line for %s: one JSON line, valid against the EMF schema and rules", (_name, record) => {
+  const line = emfRequestLine(record, { msg: "request", method: "POST" }, 1_764_000_000_123.4);
+  expect(line.endsWith("\n")).toBe(true);
+  expect(line.indexOf("\n")).toBe(line.length - 1);
+  const doc = JSON.parse(line);
+  expect(validateSchema(doc)).toBe(true);
+  expect(validateSchema.errors ?? []).toEqual([]);
+  expect(specViolations(doc)).toEqual([]);
+  expect(doc._aws.Timestamp).toBe(1_764_000_000_123);
+  expect(doc._aws.CloudWatchMetrics[0].Namespace).toBe(EMF_NAMESPACE);
+  expect(doc).toMatchObject({ msg: "request", method: "POST", Requests: 1 });
+});
+
+test("EMF values: latency and time to first token in ms, tokens and attempts as counts, Failed for 429/5xx, per model and overall", () => {
+  const doc = JSON.parse(emfRequestLine(streamed));
+  const directive = doc._aws.CloudWatchMetrics[0];
+  expect(directive.Dimensions).toEqual([["Model"], []]);
+  expect(Object.fromEntries(directive.Metrics.map((m: any) => [m.Name, m.Unit]))).toEqual({
+    Requests: "Count",
+    Failed: "Count",
+    Latency: "Milliseconds",
+    TimeToFirstToken: "Milliseconds",
+    PromptTokens: "Count",
+    CompletionTokens: "Count",
+    UpstreamAttempts: "Count",
+  });
+  expect(doc).toMatchObject({ Model: "grok-4", Requests: 1, Failed: 0, Latency: 812.3, TimeToFirstToken: 140.1, PromptTokens: 12, CompletionTokens: 48, UpstreamAttempts: 2 });
+
+  const rejected = JSON.parse(emfRequestLine({ endpoint: "/v1/chat/completions", model: "", status: 503, durationMs: 1 }));
+  expect(rejected).toMatchObject({ Model: "none", Failed: 1 });
+  expect(rejected._aws.CloudWatchMetrics[0].Metrics.map((m: any) => m.Name)).toEqual(["Requests", "Failed", "Latency"]);
+  expect(JSON.parse(emfRequestLine({ ...streamed, status: 400 })).Failed).toBe(0);
+});
+
+test("a document breaking the specification is caught by the same checks", () => {
+  const doc = JSON.parse(emfRequestLine(streamed));
+  delete doc.Model;
+  doc.Latency = "812";
+  expect(specViolations(doc)).toEqual(["dimension target Model is not a non-empty string", "metric target Latency is not numeric"]);
+  doc._aws.CloudWatchMetrics[0].Metrics.push({ Name: "X", Unit: "Furlongs" });
+  expect(validateSchema(doc)).toBe(false);
+});
+
+test("OCI Functions line: flat JSON with a fixed kind, configured names and numbers only", () => {
+  const line = ociRequestLogLine(streamed, { method: "POST", path: "/v1/chat/completions" }, new Date("2026-01-02T03:04:05.678Z"));
+  expect(line.indexOf("\n")).toBe(line.length - 1);
+  const doc = JSON.parse(line);
+  expect(doc).toEqual({
+    time: "2026-01-02T03:04:05.678Z",
+    level: "info",
+    msg: "request",
+    method: "POST",
+    path: "/v1/chat/completions",
+    kind: OCI_REQUEST_KIND,
+    endpoint: "/v1/chat/completions",
+    model: "grok-4",
+    account: "acct2",
+    status: 200,
+    failed: false,
+    latency_ms: 812.3,
+    ttft_ms: 140.1,
+    prompt_tokens: 12,
+    completion_tokens: 48,
+    attempts: 2,
+  });
+  for (const value of Object.values(doc)) expect(typeof value === "object").toBe(false);
+  expect(JSON.parse(ociRequestLogLine({ endpoint: "/v1/chat/completions", model: "", status: 502, durationMs: 3 }))).toMatchObject({ level: "error", failed: true, model: "" });
+});
