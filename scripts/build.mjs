@@ -27,13 +27,20 @@ const common = {
 // gets it as a separate file beside it, so a cold start without tracing never reads it.
 const OTEL_CHUNK = "otel-tracer.js";
 const TRACING_DIRS = ["dist/cli", "dist/aws/chat", "dist/aws/models", "dist/oci/chat", "dist/oci/models"];
-const otelChunkExternal = {
-  name: "otel-chunk-external",
+const lazyImports = {
+  name: "lazy-imports",
   setup(b) {
     b.onResolve({ filter: /^\.\/otel-tracer$/ }, () => ({ path: `./${OTEL_CHUNK}`, external: true }));
+    // Only the unbundled dashboard (tests, tsx) builds its script at run time.
+    b.onResolve({ filter: /^esbuild$/ }, () => ({ path: "esbuild", external: true }));
   },
 };
-common.plugins = [otelChunkExternal];
+common.plugins = [lazyImports];
+
+// The dashboard's browser script, bundled once and embedded as a string (no build step for users).
+const dashboardOptions = JSON.parse(readFileSync("shared/dashboard/dashboard-build.json", "utf8"));
+const dashboard = await build({ ...dashboardOptions, write: false, logLevel: "warning" });
+common.define = { OCIAI_DASHBOARD_JS: JSON.stringify(dashboard.outputFiles[0].text) };
 
 const sizes = [];
 const record = (file) => sizes.push([file, statSync(file).size]);

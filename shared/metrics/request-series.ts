@@ -7,14 +7,18 @@ export interface RequestSeriesOptions {
   intervalMs?: number;
   /** How many intervals are kept (default 300: ten minutes at 2 s). */
   slots?: number;
+  /** "process" when one process serves every request (the CLI), "instance" on serverless. */
+  scope?: SeriesScope;
   now?: () => number;
 }
+
+export type SeriesScope = "process" | "instance";
 
 /** What GET /stats/series answers: one array per measure, oldest point first. */
 export interface SeriesView {
   interval_ms: number;
-  /** Serverless instances each see only their own requests. */
-  scope: "instance";
+  /** "instance": a serverless instance sees only the requests it served itself. */
+  scope: SeriesScope;
   /** Start of each interval, epoch ms. */
   t: number[];
   requests: number[];
@@ -45,6 +49,7 @@ export interface SeriesView {
 export class RequestSeries {
   readonly intervalMs: number;
   readonly models: readonly string[];
+  readonly scope: SeriesScope;
   private readonly slots: number;
   private readonly now: () => number;
   private readonly stamps: Float64Array;
@@ -62,6 +67,7 @@ export class RequestSeries {
     this.intervalMs = options.intervalMs ?? 2_000;
     this.slots = options.slots ?? 300;
     this.now = options.now ?? Date.now;
+    this.scope = options.scope ?? "process";
     this.models = [...options.models];
     this.modelIndexes = new Map(this.models.map((m, i) => [m, i]));
     this.stamps = new Float64Array(this.slots).fill(-1);
@@ -109,7 +115,7 @@ export class RequestSeries {
     const seconds = this.intervalMs / 1000;
     const view: SeriesView = {
       interval_ms: this.intervalMs,
-      scope: "instance",
+      scope: this.scope,
       t: [],
       requests: [],
       failed: [],
