@@ -4,11 +4,12 @@
  * Portkey gateway (when it works), all in front of the same simulator.
  */
 import type { BenchContext } from "./context";
-import { accountsFile, makeAccounts, portkeyTarget, proxyConfig, type BenchAccount } from "./fixtures";
+import { accountsFile, makeAccounts, MODEL, OCI_MODEL, portkeyTarget, proxyConfig, type BenchAccount } from "./fixtures";
 import { runLoad } from "./load";
 import { rssMiB } from "./proc-stats";
 import {
   sleep,
+  startMinimalProxyProcess,
   startPortkeyProcess,
   startProxyProcess,
   startSimulatorProcess,
@@ -22,6 +23,8 @@ export interface CoreStack {
   sim: SimulatorProcess;
   single: ProxyProcess;
   pool: ProxyProcess;
+  /** The baseline: the least a translating proxy does (scripts/bench/minimal-proxy.ts). */
+  minimal: ProxyProcess;
   portkey?: PortkeyProcess;
   /** Why Portkey is not benchmarked, when it is not. */
   portkeyUnavailable?: string;
@@ -35,9 +38,18 @@ export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
   const sim = await startSimulatorProcess({ accountsFile: accountsFile(ctx.dir, accounts, "core"), logDir: ctx.logDir, name: "sim-core" });
   const singleCfg = proxyConfig(ctx.dir, "core-single", [{ account: accounts[0], endpoint: sim.url }]);
   const poolCfg = proxyConfig(ctx.dir, "core-pool", accounts.map((account) => ({ account, endpoint: sim.url })));
-  const [single, pool] = await Promise.all([
+  const [single, pool, minimal] = await Promise.all([
     startProxyProcess({ configFile: singleCfg.file, logDir: ctx.logDir, name: "proxy-single" }),
     startProxyProcess({ configFile: poolCfg.file, logDir: ctx.logDir, name: "proxy-pool3", multiAccount: true }),
+    startMinimalProxyProcess({
+      logDir: ctx.logDir,
+      dir: ctx.dir,
+      upstream: sim.url,
+      keyFile: accounts[0].keyFile,
+      keyId: accounts[0].keyId,
+      compartment: accounts[0].account.tenancy,
+      models: { [MODEL]: OCI_MODEL },
+    }),
   ]);
 
   let portkey: PortkeyProcess | undefined;
@@ -63,7 +75,7 @@ export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
 
   // Let the multi-account proxy's first background health round finish before measuring.
   await sleep(300);
-  const freshRss: Record<string, number> = { single: rssMiB(single.proc.pid), pool: rssMiB(pool.proc.pid) };
+  const freshRss: Record<string, number> = { single: rssMiB(single.proc.pid), pool: rssMiB(pool.proc.pid), minimal: rssMiB(minimal.proc.pid) };
   if (portkey) freshRss.portkey = rssMiB(portkey.proc.pid);
   await sim.reset();
 
@@ -72,11 +84,12 @@ export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
     sim,
     single,
     pool,
+    minimal,
     portkey,
     portkeyUnavailable,
     freshRss,
     stop: async () => {
-      await Promise.all([single.stop(), pool.stop(), portkey?.stop(), sim.stop()]);
+      await Promise.all([single.stop(), pool.stop(), minimal.stop(), portkey?.stop(), sim.stop()]);
     },
   };
 }

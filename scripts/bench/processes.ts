@@ -209,6 +209,41 @@ export async function startProxyProcess(opts: {
   return { proc, url: `http://127.0.0.1:${port}`, stop: () => stopProcess(proc, 3_000) };
 }
 
+// ---------------------------------------------------------------- minimal translating proxy
+
+export const MINIMAL_PROXY_SOURCE = join(ROOT, "scripts/bench/minimal-proxy.ts");
+
+/**
+ * The baseline of scripts/bench/minimal-proxy.ts, bundled by esbuild the way the CLI is and
+ * run with the same Node flags, in front of `upstream` with one account's key.
+ */
+export async function startMinimalProxyProcess(opts: {
+  logDir: string;
+  /** Scratch folder for the bundle. */
+  dir: string;
+  upstream: string;
+  keyFile: string;
+  keyId: string;
+  compartment: string;
+  models: Record<string, string>;
+}): Promise<ProxyProcess> {
+  const { build } = await import("esbuild");
+  const outfile = join(opts.dir, "minimal-proxy.js");
+  await build({ entryPoints: [MINIMAL_PROXY_SOURCE], outfile, bundle: true, platform: "node", target: "node20", format: "cjs", logLevel: "warning" });
+  const proc = spawnLogged("minimal-proxy", process.execPath, [...proxyNodeFlags, outfile], {
+    logDir: opts.logDir,
+    env: {
+      MINIMAL_UPSTREAM: opts.upstream,
+      MINIMAL_KEY_FILE: opts.keyFile,
+      MINIMAL_KEY_ID: opts.keyId,
+      MINIMAL_COMPARTMENT: opts.compartment,
+      MINIMAL_MODELS: JSON.stringify(opts.models),
+    },
+  });
+  const url = (await waitForLog(proc, /Listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
+  return { proc, url, stop: () => stopProcess(proc) };
+}
+
 // ---------------------------------------------------------------- Portkey
 
 export interface PortkeyProcess {

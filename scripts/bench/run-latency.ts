@@ -12,6 +12,8 @@ import { mergeResults, runLoad, summarizeResult, type LoadResult, type Summary, 
 import { cpuTimeMs, rssMiB, RssSampler } from "./proc-stats";
 import { delta, num, type Section, type Table } from "./report";
 
+export const MINIMAL_NAME = "minimal translating proxy";
+
 export interface PathStats {
   target: string;
   /** The gateway process measured (none for the floor). */
@@ -35,6 +37,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
 
   const entries: { target: Target; pid?: number }[] = [
     { target: floorTarget(stack.sim.url, stack.accounts[0]) },
+    { target: proxyTarget(stack.minimal.url, MINIMAL_NAME), pid: stack.minimal.proc.pid },
     { target: proxyTarget(stack.single.url, "proxy, 1 account"), pid: stack.single.proc.pid },
     { target: proxyTarget(stack.pool.url, "proxy, 3-account pool"), pid: stack.pool.proc.pid },
   ];
@@ -109,15 +112,52 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
   }
   printTable(table);
 
+  const headlines = costRatios(paths, levels);
   const errors = paths.flatMap((p) => [...p.byConcurrency.values()].filter((m) => m.result.errors > 0).map((m) => `${p.target} c=${m.result.concurrency}: ${m.result.errors} errors, first: ${m.result.firstError}`));
   const section: Section = {
     title: "Latency and throughput (non-stream)",
     method: [
       `Closed loop: at each concurrency, that many workers each send the next request as soon as the previous answer is read (undici keep-alive pool, one connection per worker). ${rounds} rounds; in each round every path runs a ${sliceMs} ms slice, the order rotating per round (A B C D, B C D A, …). Each path was warmed up for ${warmupMs} ms at concurrency 8 first.`,
+      `The ${MINIMAL_NAME} (scripts/bench/minimal-proxy.ts) is the baseline of issue 12: raw \`node:http\` that parses the OpenAI body, builds the OCI body with the proxy's own \`toOciChatRequest\` and \`chatDetailsJson\`, signs it with the proxy's \`RequestSigner\` (key parsed once), forwards it over a keep-alive agent and translates the answer back with \`fromOciChatResponse\` — nothing else (no auth, validation, pool, limits, logs or metrics). It is bundled by esbuild and run with the same Node flags as the proxy.`,
       `The floor is the same chat call made directly to the simulator, signed in the bench process with \`signRequestHeaders\` and a \`KeyObject\` parsed once. Every path answers the same prompt (\`max_tokens\` ${MAX_TOKENS}) from the same simulator process, which verifies every signature. "gateway CPU" is the proxy's (or Portkey's) utime+stime from /proc over the slices, divided by the requests; the simulator and the load generator run on the same 2 cores, so the floor is also what the machine can do with one hop less.`,
     ],
     tables: [table],
     findings: errors.length ? errors : undefined,
+    headlines,
   };
   return { section, levels, paths };
+}
+
+/**
+ * Issue 12's cost targets: the proxy's added p50 at concurrency 1 within 1.2× the minimal
+ * proxy's, and its req/s at concurrency 32 at least 0.9× the minimal proxy's.
+ */
+function costRatios(paths: PathStats[], levels: number[]): string[] {
+  const floor = paths[0];
+  const minimal = paths.find((p) => p.target === MINIMAL_NAME);
+  const proxy = paths.find((p) => p.target === "proxy, 1 account");
+  if (!minimal || !proxy) return [];
+  const out: string[] = [];
+  const at = (p: PathStats, c: number) => p.byConcurrency.get(c)?.summary;
+  const f1 = at(floor, 1);
+  const m1 = at(minimal, 1);
+  const p1 = at(proxy, 1);
+  if (f1 && m1 && p1) {
+    const minimalAdded = m1.p50 - f1.p50;
+    const proxyAdded = p1.p50 - f1.p50;
+    const ratio = proxyAdded / minimalAdded;
+    out.push(
+      `Added p50 at concurrency 1: proxy ${num(proxyAdded)} ms, ${MINIMAL_NAME} ${num(minimalAdded)} ms — ratio ${num(ratio, 2)} (target ≤ 1.2: ${ratio <= 1.2 ? "met" : "not met"}).`,
+    );
+  }
+  const top = levels.includes(32) ? 32 : levels[levels.length - 1];
+  const m32 = at(minimal, top);
+  const p32 = at(proxy, top);
+  if (m32 && p32) {
+    const ratio = p32.rps / m32.rps;
+    out.push(
+      `Requests/s at concurrency ${top}: proxy ${num(p32.rps, 0)}, ${MINIMAL_NAME} ${num(m32.rps, 0)} — ratio ${num(ratio, 2)} (target ≥ 0.9: ${ratio >= 0.9 ? "met" : "not met"}).`,
+    );
+  }
+  return out;
 }

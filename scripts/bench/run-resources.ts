@@ -28,7 +28,7 @@ export async function runResources(ctx: BenchContext, stack: CoreStack, latency:
 
   if (latency) {
     const gateways = latency.paths.filter((p) => p.pid);
-    const freshKey = (name: string) => (name.includes("pool") ? "pool" : name.includes("Portkey") ? "portkey" : "single");
+    const freshKey = (name: string) => (name.includes("pool") ? "pool" : name.includes("Portkey") ? "portkey" : name.includes("minimal") ? "minimal" : "single");
     const memory: Table = {
       title: "Gateway memory (RSS, MiB) and CPU time per request (ms, utime+stime from /proc)",
       columns: ["gateway", "RSS fresh", "RSS peak under load", "RSS idle after load", ...latency.levels.map((c) => `CPU/req c=${c}`)],
