@@ -226,11 +226,13 @@ export async function startMinimalProxyProcess(opts: {
   keyId: string;
   compartment: string;
   models: Record<string, string>;
+  /** Extra Node arguments, e.g. `--cpu-prof`. */
+  nodeArgs?: string[];
 }): Promise<ProxyProcess> {
   const { build } = await import("esbuild");
   const outfile = join(opts.dir, "minimal-proxy.js");
   await build({ entryPoints: [MINIMAL_PROXY_SOURCE], outfile, bundle: true, platform: "node", target: "node20", format: "cjs", logLevel: "warning" });
-  const proc = spawnLogged("minimal-proxy", process.execPath, [...proxyNodeFlags, outfile], {
+  const proc = spawnLogged("minimal-proxy", process.execPath, [...proxyNodeFlags, ...(opts.nodeArgs ?? []), outfile], {
     logDir: opts.logDir,
     env: {
       MINIMAL_UPSTREAM: opts.upstream,
@@ -241,7 +243,7 @@ export async function startMinimalProxyProcess(opts: {
     },
   });
   const url = (await waitForLog(proc, /Listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
-  return { proc, url, stop: () => stopProcess(proc) };
+  return { proc, url, stop: () => stopProcess(proc, 3_000) };
 }
 
 // ---------------------------------------------------------------- Portkey

@@ -50,7 +50,8 @@ export class ProxyMetrics {
   private readonly duration: Histogram<"endpoint" | "model">;
   private readonly ttft: Histogram<"endpoint" | "model">;
   private readonly tokenCounter: Counter<"model" | "account" | "kind">;
-  private readonly routes = new Map<string, RouteMetrics>();
+  /** endpoint → model label → recorder: two lookups, no key string built per request. */
+  private readonly routes = new Map<Endpoint, Map<string, RouteMetrics>>();
   private readonly attempts = new Map<string, Record<AttemptOutcome, CounterChild>>();
 
   constructor(options: ProxyMetricsOptions) {
@@ -108,11 +109,15 @@ export class ProxyMetrics {
    */
   route(endpoint: Endpoint, model: string | undefined): RouteMetrics {
     const label = model !== undefined && this.models.has(model) ? model : UNKNOWN_MODEL;
-    const key = `${endpoint}\n${label}`;
-    let route = this.routes.get(key);
+    let byModel = this.routes.get(endpoint);
+    if (!byModel) {
+      byModel = new Map();
+      this.routes.set(endpoint, byModel);
+    }
+    let route = byModel.get(label);
     if (!route) {
       route = new RouteMetrics(this, endpoint, label);
-      this.routes.set(key, route);
+      byModel.set(label, route);
     }
     return route;
   }
