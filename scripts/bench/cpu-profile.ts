@@ -7,6 +7,7 @@
  *   s.byModule.slice(0, 10);
  */
 import { existsSync, readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { SourceMapIndex } from "./source-map";
 
 interface ProfileNode {
@@ -22,6 +23,8 @@ interface CpuProfile {
   samples: number[];
   timeDeltas: number[];
 }
+
+const REPO_ROOT = resolve(__dirname, "../..");
 
 export interface ProfileEntry {
   name: string;
@@ -89,7 +92,8 @@ function sourceOf(url: string, line: number, column: number, bundle: string | un
   if (!url) return "(native)";
   if (bundle && map && url.endsWith(bundle.replace(/^.*\/dist\//, "dist/"))) {
     const src = map.sourceAt(line, column);
-    if (src) return src.replace(/^(\.\.\/)+/, "");
+    // Sources are relative to the bundle's folder: name them from the repository root.
+    if (src) return relative(REPO_ROOT, resolve(dirname(bundle), src));
   }
   return url.replace(/^file:\/\//, "");
 }

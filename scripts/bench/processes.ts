@@ -228,10 +228,10 @@ export async function startMinimalProxyProcess(opts: {
   models: Record<string, string>;
   /** Extra Node arguments, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
-}): Promise<ProxyProcess> {
+}): Promise<ProxyProcess & { bundle: string }> {
   const { build } = await import("esbuild");
   const outfile = join(opts.dir, "minimal-proxy.js");
-  await build({ entryPoints: [MINIMAL_PROXY_SOURCE], outfile, bundle: true, platform: "node", target: "node20", format: "cjs", logLevel: "warning" });
+  await build({ entryPoints: [MINIMAL_PROXY_SOURCE], outfile, bundle: true, platform: "node", target: "node20", format: "cjs", sourcemap: true, logLevel: "warning" });
   const proc = spawnLogged("minimal-proxy", process.execPath, [...proxyNodeFlags, ...(opts.nodeArgs ?? []), outfile], {
     logDir: opts.logDir,
     env: {
@@ -243,7 +243,7 @@ export async function startMinimalProxyProcess(opts: {
     },
   });
   const url = (await waitForLog(proc, /Listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];
-  return { proc, url, stop: () => stopProcess(proc, 3_000) };
+  return { proc, url, bundle: outfile, stop: () => stopProcess(proc, 3_000) };
 }
 
 // ---------------------------------------------------------------- Portkey
