@@ -4,7 +4,7 @@
  * Portkey gateway (when it works), all in front of the same simulator.
  */
 import type { BenchContext } from "./context";
-import { accountsFile, makeAccounts, MODEL, OCI_MODEL, portkeyTarget, proxyConfig, type BenchAccount } from "./fixtures";
+import { accountsFile, makeAccounts, portkeyTarget, proxyConfig, type BenchAccount } from "./fixtures";
 import { runLoad } from "./load";
 import { rssMiB } from "./proc-stats";
 import {
@@ -45,10 +45,7 @@ export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
       logDir: ctx.logDir,
       dir: ctx.dir,
       upstream: sim.url,
-      keyFile: accounts[0].keyFile,
-      keyId: accounts[0].keyId,
-      compartment: accounts[0].account.tenancy,
-      models: { [MODEL]: OCI_MODEL },
+      account: accounts[0],
     }),
   ]);
 

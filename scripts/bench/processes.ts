@@ -18,6 +18,7 @@ import { closeSync, existsSync, openSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import type { FaultPlan, SimulatorStats } from "../../test/simulator";
+import { MODEL, OCI_MODEL, type BenchAccount } from "./fixtures";
 import proxyNodeFlags from "../lib/proxy-node-flags.json";
 
 export const ROOT = resolve(__dirname, "../..");
@@ -215,17 +216,15 @@ export const MINIMAL_PROXY_SOURCE = join(ROOT, "scripts/bench/minimal-proxy.ts")
 
 /**
  * The baseline of scripts/bench/minimal-proxy.ts, bundled by esbuild the way the CLI is and
- * run with the same Node flags, in front of `upstream` with one account's key.
+ * run with the same Node flags, in front of `upstream` with one account's key, serving the
+ * bench's model.
  */
 export async function startMinimalProxyProcess(opts: {
   logDir: string;
   /** Scratch folder for the bundle. */
   dir: string;
   upstream: string;
-  keyFile: string;
-  keyId: string;
-  compartment: string;
-  models: Record<string, string>;
+  account: BenchAccount;
   /** Extra Node arguments, e.g. `--cpu-prof`. */
   nodeArgs?: string[];
 }): Promise<ProxyProcess & { bundle: string }> {
@@ -236,10 +235,10 @@ export async function startMinimalProxyProcess(opts: {
     logDir: opts.logDir,
     env: {
       MINIMAL_UPSTREAM: opts.upstream,
-      MINIMAL_KEY_FILE: opts.keyFile,
-      MINIMAL_KEY_ID: opts.keyId,
-      MINIMAL_COMPARTMENT: opts.compartment,
-      MINIMAL_MODELS: JSON.stringify(opts.models),
+      MINIMAL_KEY_FILE: opts.account.keyFile,
+      MINIMAL_KEY_ID: opts.account.keyId,
+      MINIMAL_COMPARTMENT: opts.account.account.tenancy,
+      MINIMAL_MODELS: JSON.stringify({ [MODEL]: OCI_MODEL }),
     },
   });
   const url = (await waitForLog(proc, /Listening on (http:\/\/127\.0\.0\.1:\d+)/))[1];

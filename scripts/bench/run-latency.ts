@@ -113,6 +113,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
   printTable(table);
 
   const headlines = costRatios(paths, levels);
+  for (const line of headlines) process.stdout.write(`${line}\n`);
   const errors = paths.flatMap((p) => [...p.byConcurrency.values()].filter((m) => m.result.errors > 0).map((m) => `${p.target} c=${m.result.concurrency}: ${m.result.errors} errors, first: ${m.result.firstError}`));
   const section: Section = {
     title: "Latency and throughput (non-stream)",

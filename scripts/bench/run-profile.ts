@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { BenchContext } from "./context";
 import { printTable, progress } from "./context";
 import { summarizeProfile, type ProfileSummary } from "./cpu-profile";
-import { accountsFile, makeAccounts, MODEL, OCI_MODEL, proxyConfig, proxyTarget } from "./fixtures";
+import { accountsFile, makeAccounts, proxyConfig, proxyTarget } from "./fixtures";
 import { runLoad } from "./load";
 import { PROXY_CLI, startMinimalProxyProcess, startProxyProcess, startSimulatorProcess, type ProxyProcess } from "./processes";
 import { num, type Section, type Table } from "./report";
@@ -32,10 +32,7 @@ export async function runProfile(ctx: BenchContext): Promise<Section> {
       logDir: ctx.logDir,
       dir: ctx.dir,
       upstream: sim.url,
-      keyFile: accounts[0].keyFile,
-      keyId: accounts[0].keyId,
-      compartment: accounts[0].account.tenancy,
-      models: { [MODEL]: OCI_MODEL },
+      account: accounts[0],
       nodeArgs: cpuProf(minimalDir),
     });
     const minimalRun = await profiled(minimal, minimalDir, minimal.bundle, "minimal translating proxy", durationMs);
