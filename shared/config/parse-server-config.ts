@@ -3,6 +3,7 @@ import { parseByteSize } from "./parse-byte-size";
 import { parseDuration } from "./parse-duration";
 import { parseInteger } from "./parse-integer";
 import { parseOriginList } from "./parse-origin-list";
+import { parseRetention } from "./parse-retention";
 import { pickReader } from "./pick-reader";
 import type { SectionReader } from "./section-reader";
 import type { ServerConfig } from "./types";
@@ -25,5 +26,6 @@ export function parseServerConfig(readers: readonly SectionReader[]): ServerConf
     corsOrigins: read("cors_origins", parseOriginList, ["*"]),
     maxBodyBytes: read("max_body_size", parseByteSize, 10 * 1024 * 1024),
     statsPublic: read("stats_public", parseBool, false),
+    responsesTtlMs: read("responses_ttl", parseRetention, 30 * 86_400_000),
   };
 }

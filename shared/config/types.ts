@@ -68,6 +68,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   /** When true, /stats/* answer without the API key (admin never does). */
   statsPublic: boolean;
+  /** How long stored Responses API responses are kept for previous_response_id; 0 = never stored. */
+  responsesTtlMs: number;
 }
 
 export interface ProxyConfig {

@@ -1,23 +1,35 @@
-import { Hono, type MiddlewareHandler } from "hono";
+import { Hono, type Context, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
+import { anthropicErrorResponse } from "../anthropic/anthropic-error";
 import type { ProxyConfig } from "../config/types";
 import type { Logger } from "../log/logger";
 import { NotFoundError } from "../openai/errors";
+import { UpstreamFailure } from "../oci/upstream-failure";
 import { probeAccounts } from "../chat/probe-account";
 import type { AccountPool } from "../pool/account-pool";
+import { MemoryStateStore } from "../state/memory-state-store";
+import { ResponseStore } from "../state/response-store";
 import { errorResponse } from "./error-response";
 import { RequestLog } from "./request-log";
 import { requireApiKey } from "./require-api-key";
 import { chatCompletionsHandler } from "./routes/chat-completions";
 import { embeddingsHandler } from "./routes/embeddings";
+import { messagesHandlers } from "./routes/messages";
 import { modelsHandlers } from "./routes/models";
+import { responsesHandlers } from "./routes/responses";
 import { adminRoutes, statsRoutes } from "./routes/stats";
+import { upstreamFailureToOpenAI } from "./upstream-failure-to-openai";
 
 export interface AppDeps {
   config: ProxyConfig;
   pool: AccountPool;
   logger: Logger;
+  /** Stored Responses API responses; default: in process memory (64 MB, oldest dropped first). */
+  responses?: ResponseStore;
 }
+
+/** What the CLI keeps of stored responses in memory before dropping the oldest. */
+const MEMORY_RESPONSES_BYTES = 64 * 1024 * 1024;
 
 export type AppEnv = { Variables: { requestLog: RequestLog } };
 
@@ -29,12 +41,16 @@ export type AppEnv = { Variables: { requestLog: RequestLog } };
  *   const app = createApp({ config, pool, logger });
  *   const res = await app.fetch(new Request("http://proxy/v1/models", { headers: { authorization: `Bearer ${key}` } }));
  */
-export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
+export function createApp({ config, pool, logger, responses }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const auth = requireApiKey(config.apiKey);
   const models = modelsHandlers(config.models);
-  const chat = chatCompletionsHandler({ config, pool });
-  const embeddings = embeddingsHandler({ config, pool });
+  const core = { config, pool };
+  const chat = chatCompletionsHandler(core);
+  const embeddings = embeddingsHandler(core);
+  const responseStore = responses ?? new ResponseStore(new MemoryStateStore({ maxBytes: MEMORY_RESPONSES_BYTES }), config.server.responsesTtlMs);
+  const responsesApi = responsesHandlers(core, responseStore, logger);
+  const messages = messagesHandlers(core);
 
   app.use("*", async (c, next) => {
     const log = new RequestLog(logger, c.req.method, c.req.path);
@@ -47,7 +63,7 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
     "*",
     cors({
       origin: config.server.corsOrigins.includes("*") ? "*" : config.server.corsOrigins,
-      allowMethods: ["GET", "POST", "OPTIONS"],
+      allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
       // Empty = reflect Access-Control-Request-Headers (SDKs send x-stainless-* headers).
       allowHeaders: [],
       exposeHeaders: ["retry-after", "x-request-id"],
@@ -55,6 +71,8 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
     }),
   );
 
+  // Claude Code probes the base URL (HEAD /) before it sends a key: answer it.
+  app.get("/", (c) => c.json({ status: "ok", service: "ociai-proxy" }));
   app.get("/health", (c) => {
     const enabled = pool.members.filter((m) => m.account.config.enabled);
     const healthy = enabled.filter((m) => m.health.healthy && m.breaker.state !== "open").length;
@@ -73,6 +91,12 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
     app.post(`${prefix}/embeddings`, auth, embeddings);
     app.get(`${prefix}/models`, auth, models.list);
     app.get(`${prefix}/models/:id{.+}`, auth, models.get);
+    app.post(`${prefix}/responses`, auth, responsesApi.create);
+    app.get(`${prefix}/responses/:id/input_items`, auth, responsesApi.inputItems);
+    app.get(`${prefix}/responses/:id`, auth, responsesApi.get);
+    app.delete(`${prefix}/responses/:id`, auth, responsesApi.delete);
+    app.post(`${prefix}/messages`, auth, messages.create);
+    app.post(`${prefix}/messages/count_tokens`, auth, messages.countTokens);
   }
 
   app.get("/test-oci", auth, async (c) => {
@@ -81,12 +105,22 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
     return c.json({ ok, accounts: results }, ok ? 200 : 502);
   });
 
-  app.notFound((c) => errorResponse(new NotFoundError(`Unknown endpoint: ${c.req.method} ${c.req.path}`, null, "unknown_url")));
+  app.notFound((c) => renderError(c, new NotFoundError(`Unknown endpoint: ${c.req.method} ${c.req.path}`, null, "unknown_url")));
   app.onError((err, c) => {
-    const res = errorResponse(err);
+    const res = renderError(c, err instanceof UpstreamFailure ? upstreamFailureToOpenAI(err) : err);
     // Unexpected errors become a bare 500 for the client; the log keeps what happened.
     if (res.status >= 500) c.get("requestLog").fields.error = err.message;
     return res;
   });
   return app;
+}
+
+/**
+ * Each API's errors in its own shape: Anthropic's for the Messages API and for any request
+ * carrying `anthropic-version` (Anthropic clients send it on every call), OpenAI's otherwise.
+ */
+function renderError(c: Context, err: unknown): Response {
+  const path = c.req.path;
+  const anthropic = path.startsWith("/v1/messages") || path.startsWith("/messages") || c.req.header("anthropic-version") !== undefined;
+  return anthropic ? anthropicErrorResponse(err) : errorResponse(err);
 }

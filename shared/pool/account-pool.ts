@@ -10,7 +10,7 @@ import { RetryBudget, backoffMs } from "./retry-budget";
 import { createStrategy, type Strategy } from "./strategies";
 import type { Account, CallOutcome, Lease, SendOptions, UpstreamCall } from "./types";
 import { WaitQueue } from "./wait-queue";
-import { changedParts, type SharedLease, type SharedPoolState } from "../state/shared-pool-state";
+import { changedParts, type SharedLease, type SharedPoolState } from "./shared-pool-state";
 
 /** A 429 cools an account down for Retry-After, clamped to this. */
 const MAX_COOLDOWN_MS = 60_000;

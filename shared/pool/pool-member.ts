@@ -46,7 +46,7 @@ export class PoolMember implements Pickable {
     return this.account.config.weight;
   }
 
-  /** What instances share about this account (see shared/state/shared-pool-state.ts). */
+  /** What instances share about this account (see shared/pool/shared-pool-state.ts). */
   sharedState(): SharedAccountState {
     return {
       breaker: this.breaker.snapshot(),

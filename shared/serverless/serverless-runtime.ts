@@ -7,7 +7,7 @@ import { loggerFromEnv, type Logger } from "../log/logger";
 import { AccountPool } from "../pool/account-pool";
 import { systemClock } from "../pool/clock";
 import { createAccounts } from "../pool/create-accounts";
-import { SharedPoolState } from "../state/shared-pool-state";
+import { SharedPoolState } from "../pool/shared-pool-state";
 import { createStateStoreFromEnv } from "./create-state-store";
 import { parseSecretMap, type SecretSource } from "./secret-source";
 

@@ -40,6 +40,7 @@ test("every extra server and pool key, in a single-account [DEFAULT]", () => {
         cors_origins: "https://App.example.com, http://localhost:3000/",
         max_body_size: "512kb",
         stats_public: "1",
+        responses_ttl: "7d",
         stream_idle_timeout: "1m30s",
         non_stream_timeout: "10m",
         health_check_model: "grok-4",
@@ -62,6 +63,7 @@ test("every extra server and pool key, in a single-account [DEFAULT]", () => {
     corsOrigins: ["https://app.example.com", "http://localhost:3000"],
     maxBodyBytes: 512 * 1024,
     statsPublic: true,
+    responsesTtlMs: 7 * 86_400_000,
   });
   expect(config.pool).toEqual({
     globalMaxConcurrency: 8,

@@ -31,6 +31,7 @@ const DEFAULT_SERVER = {
   corsOrigins: ["*"],
   maxBodyBytes: 10 * 1024 * 1024,
   statsPublic: false,
+  responsesTtlMs: 30 * 86_400_000,
 };
 
 describe("spec example config.conf (single account)", () => {

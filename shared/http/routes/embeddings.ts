@@ -5,9 +5,9 @@ import type { ProxyConfig } from "../../config/types";
 import { validateEmbeddingsRequest } from "../../openai/validate-embeddings-request";
 import { UpstreamFailure } from "../../oci/upstream-failure";
 import type { AccountPool } from "../../pool/account-pool";
+import { readLeaseJson } from "../../pool/read-lease-json";
 import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
-import { readLeaseJson, sendOrThrow } from "../upstream-call";
 
 /** OCI embeds at most this many inputs per call. */
 const OCI_BATCH = 96;
@@ -57,11 +57,13 @@ async function embedBatch(
   timeouts: { bodyTimeoutMs: number },
 ): Promise<OciEmbedResult> {
   const inputsJson = JSON.stringify(inputs);
-  const lease = await sendOrThrow(pool, signal, (account, attempt) =>
-    account.client.embedText(
-      `{"inputs":${inputsJson},"servingMode":${servingMode},"compartmentId":${JSON.stringify(account.config.compartmentId)},"truncate":"END"}`,
-      { ...attempt, ...timeouts },
-    ),
+  const lease = await pool.send(
+    (account, attempt) =>
+      account.client.embedText(
+        `{"inputs":${inputsJson},"servingMode":${servingMode},"compartmentId":${JSON.stringify(account.config.compartmentId)},"truncate":"END"}`,
+        { ...attempt, ...timeouts },
+      ),
+    { signal },
   );
   return readLeaseJson(lease, "an embedding result", (json) => {
     const result = json as OciEmbedResult;

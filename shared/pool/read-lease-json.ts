@@ -1,23 +1,13 @@
 import { readBody } from "../oci/http-transport";
 import { transportFailure } from "../oci/oci-inference-client";
 import { UpstreamFailure } from "../oci/upstream-failure";
-import type { AccountPool } from "../pool/account-pool";
-import type { Lease, UpstreamCall } from "../pool/types";
-import { upstreamFailureToOpenAI } from "./upstream-failure-to-openai";
-
-/** Runs a call through the pool; a failure that reaches the client becomes its OpenAI error. */
-export async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: UpstreamCall): Promise<Lease> {
-  try {
-    return await pool.send(call, { signal });
-  } catch (err) {
-    throw err instanceof UpstreamFailure ? upstreamFailureToOpenAI(err) : err;
-  }
-}
+import type { Lease } from "./types";
 
 /**
  * Reads a buffered JSON answer and releases its lease with the outcome: a broken read is a
  * transport failure, an answer `translate` cannot use is a protocol failure (named by
- * `what`, never quoting the body: it is model output, and errors reach logs).
+ * `what`, never quoting the body: it is model output, and errors reach logs). Failures
+ * are thrown as {@link UpstreamFailure}; each front door renders them its own way.
  *
  * @example
  *   const completion = await readLeaseJson(lease, "a chat response", (json) => fromOciChatResponse(json, identity));
@@ -26,7 +16,7 @@ export async function readLeaseJson<T>(lease: Lease, what: string, translate: (j
   const startedAt = performance.now();
   const fail = (failure: UpstreamFailure) => {
     lease.release({ ok: false, failure });
-    return upstreamFailureToOpenAI(failure);
+    return failure;
   };
   let raw: Buffer;
   try {

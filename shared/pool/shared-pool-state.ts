@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log/logger";
-import type { SharedCounters } from "../pool/account-stats";
-import type { Clock } from "../pool/clock";
-import type { PoolMember, SharedAccountState } from "../pool/pool-member";
-import { updateRecord, type StateStore } from "./state-store";
+import type { SharedCounters } from "./account-stats";
+import type { Clock } from "./clock";
+import type { PoolMember, SharedAccountState } from "./pool-member";
+import { updateRecord, type StateStore } from "../state/state-store";
 
 export interface SharedPoolStateOptions {
   /** How long a warm instance trusts its cached view before re-reading (default 1 s). */
