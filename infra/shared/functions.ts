@@ -24,7 +24,7 @@ export interface FunctionSpec {
 export const FUNCTIONS: readonly FunctionSpec[] = [
   {
     name: "chat",
-    description: "POST /v1/chat/completions (streaming on AWS)",
+    description: "POST /v1/chat/completions, /v1/responses, /v1/messages (streaming on AWS)",
     servesClients: true,
     aws: { memoryMb: 1024, timeoutSeconds: 900 },
     oci: { memoryMb: 1024, timeoutSeconds: 300 },
@@ -63,6 +63,10 @@ export interface RouteSpec {
 
 export const ROUTES: readonly RouteSpec[] = [
   { path: "/v1/chat/completions", methods: ["POST"], target: "chat", streaming: true },
+  { path: "/v1/responses", methods: ["POST"], target: "chat", streaming: true },
+  { path: "/v1/responses/*", methods: ["GET", "DELETE"], target: "chat", streaming: true },
+  { path: "/v1/messages", methods: ["POST"], target: "chat", streaming: true },
+  { path: "/v1/messages/*", methods: ["POST"], target: "chat", streaming: true },
   { path: "/v1/models", methods: ["GET"], target: "models", streaming: false },
   { path: "/v1/models/*", methods: ["GET"], target: "models", streaming: false },
   { path: "/health", methods: ["GET"], target: "models", streaming: false },

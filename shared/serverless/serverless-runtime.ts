@@ -8,6 +8,7 @@ import { AccountPool } from "../pool/account-pool";
 import { systemClock } from "../pool/clock";
 import { createAccounts } from "../pool/create-accounts";
 import { SharedPoolState } from "../pool/shared-pool-state";
+import { ResponseStore } from "../state/response-store";
 import { createStateStoreFromEnv } from "./create-state-store";
 import { parseSecretMap, type SecretSource } from "./secret-source";
 
@@ -60,7 +61,9 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
   const accounts = await createAccounts(config, logger);
   const shared = store && new SharedPoolState(store, systemClock, logger, { cacheMs: Number(env.OCIAI_STATE_CACHE_MS ?? 1_000) });
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger, shared });
-  return { config, pool, app: createApp({ config, pool, logger }), logger };
+  // Stored responses live in the shared store too, so a follow-up can land on any instance.
+  const responses = store && new ResponseStore(store, config.server.responsesTtlMs);
+  return { config, pool, app: createApp({ config, pool, logger, responses }), logger };
 }
 
 /** Functions get one bundled file; its sections say which layout it is. */

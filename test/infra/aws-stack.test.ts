@@ -79,7 +79,9 @@ describe("AWS stack from the example config", () => {
   test("the other routes are buffered Lambda proxy integrations of the models function", () => {
     const modelsInvoke = `\${${terraformName(out, "aws_lambda_function", "fn-models_")}.invoke_arn}`;
     const integrations = Object.entries(out.json.resource.aws_api_gateway_integration);
-    const buffered = integrations.filter(([name]) => !name.includes("chat-completions"));
+    // The chat function's routes (chat completions, responses, messages) stream; the rest are buffered.
+    const streamed = ROUTES.filter((route) => route.target === "chat").map((route) => route.path.replace(/\*$/, "proxy").replace(/[^A-Za-z0-9]+/g, "-"));
+    const buffered = integrations.filter(([name]) => !streamed.some((slug) => new RegExp(`${slug}-(get|post|delete|options)_`).test(name)));
     expect(buffered.length).toBeGreaterThan(0);
     for (const [, integration] of buffered) {
       expect(integration.response_transfer_mode).toBeUndefined();
@@ -116,7 +118,7 @@ describe("AWS stack from the example config", () => {
     for (const permission of permissions) {
       expect(permission.principal).toBe("apigateway.amazonaws.com");
       expect(permission.action).toBe("lambda:InvokeFunction");
-      expect(String(permission.source_arn)).toMatch(new RegExp(`^\\$\\{${api.replace(/\./g, "\\.")}\\.execution_arn\\}/\\*/(GET|POST|OPTIONS)/`));
+      expect(String(permission.source_arn)).toMatch(new RegExp(`^\\$\\{${api.replace(/\./g, "\\.")}\\.execution_arn\\}/\\*/(GET|POST|DELETE|OPTIONS)/`));
     }
     expect(permissions.map((p) => p.source_arn)).toContainEqual(expect.stringMatching(/\/\*\/POST\/v1\/chat\/completions$/));
     expect(permissions.map((p) => p.source_arn)).toContainEqual(expect.stringMatching(/\/\*\/GET\/stats\/\*$/));
