@@ -132,6 +132,33 @@ export function proxyTarget(proxyUrl: string, name: string, stream = false): Tar
 }
 
 /**
+ * The same turn through the proxy's other front doors (same prompt, tokens, model, same
+ * process): what they add over chat completions is the cost of their translation.
+ */
+export function frontDoorTargets(proxyUrl: string, stream = false): Target[] {
+  const responses = JSON.stringify({ model: MODEL, max_output_tokens: MAX_TOKENS, stream, store: false, input: PROMPT });
+  const messages = JSON.stringify({ model: MODEL, max_tokens: MAX_TOKENS, stream, messages: [{ role: "user", content: PROMPT }] });
+  return [
+    {
+      name: "proxy, 1 account, /v1/responses",
+      origin: proxyUrl,
+      path: "/v1/responses",
+      stream,
+      streamEndMarker: stream ? "response.completed" : undefined,
+      make: () => ({ headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" }, body: responses }),
+    },
+    {
+      name: "proxy, 1 account, /v1/messages",
+      origin: proxyUrl,
+      path: "/v1/messages",
+      stream,
+      streamEndMarker: stream ? "message_stop" : undefined,
+      make: () => ({ headers: { "x-api-key": API_KEY, "anthropic-version": "2023-06-01", "content-type": "application/json" }, body: messages }),
+    },
+  ];
+}
+
+/**
  * The same call through the Portkey gateway's `oracle` provider: credentials travel in
  * `x-portkey-oracle-*` headers on every request (Portkey signs per request and re-imports
  * the key each time); `x-portkey-custom-host` points it at the simulator.

@@ -27,7 +27,8 @@ export async function runResources(ctx: BenchContext, stack: CoreStack, latency:
   const headlines: string[] = [];
 
   if (latency) {
-    const gateways = latency.paths.filter((p) => p.pid);
+    // Front doors run in the "proxy, 1 account" process: one memory row for it.
+    const gateways = latency.paths.filter((p) => p.pid && !p.target.includes("/v1/"));
     const freshKey = (name: string) => (name.includes("pool") ? "pool" : name.includes("Portkey") ? "portkey" : "single");
     const memory: Table = {
       title: "Gateway memory (RSS, MiB) and CPU time per request (ms, utime+stime from /proc)",
