@@ -1,4 +1,5 @@
 import { randomId } from "../chat/random-id";
+import { SseEventBuffer } from "../chat/sse-event-buffer";
 import type { ChatCompletionChunk, FinishReason, Usage } from "../openai/chat-types";
 import type { MessageObject, MessageUsage, ResponseBlock, StopReason } from "./messages-types";
 
@@ -41,15 +42,17 @@ export const PING_EVENT = 'event: ping\ndata: {"type":"ping"}\n\n';
  */
 export class MessagesEventWriter {
   readonly content: ResponseBlock[] = [];
-  private out = "";
+  private readonly events: SseEventBuffer;
   private open: Open | undefined;
   private finishReason: FinishReason | null = null;
   private usage: Usage | undefined;
 
   constructor(
     private readonly identity: MessageIdentity,
-    private readonly silent = false,
-  ) {}
+    silent = false,
+  ) {
+    this.events = new SseEventBuffer(silent);
+  }
 
   start(): string {
     this.emit("message_start", { type: "message_start", message: this.message(null, messageUsage(undefined)) });
@@ -135,13 +138,11 @@ export class MessagesEventWriter {
   }
 
   private emit(event: string, data: Record<string, unknown>): void {
-    if (!this.silent) this.out += `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    this.events.emit(event, data);
   }
 
   private take(): string {
-    const out = this.out;
-    this.out = "";
-    return out;
+    return this.events.take();
   }
 }
 

@@ -1,5 +1,5 @@
 import { InvalidRequestError } from "../openai/errors";
-import { invalidValue, isObject, missing, optionalBoolean, optionalString, wrongType, type Json } from "../openai/request-checks";
+import { invalidValue, isObject, missing, optionalBoolean, optionalString, requiredString, wrongType, type Json } from "../openai/request-checks";
 import type { MessagesRequest } from "./messages-types";
 
 const ROLES = new Set(["user", "assistant", "system"]);
@@ -76,18 +76,18 @@ function validateBlock(block: unknown, path: string, role: string): void {
   if (typeof type !== "string") throw wrongType(`${path}.type`, "a string", type);
   switch (type) {
     case "text":
-      return requireString(block, "text", path);
+      return requiredString(block, "text", path, true);
     case "image":
       return validateImage(block, path);
     case "tool_use":
       if (role !== "assistant") throw new InvalidRequestError(`Invalid '${path}': tool_use blocks belong in assistant messages.`, path);
-      requireString(block, "id", path, false);
-      requireString(block, "name", path, false);
+      requiredString(block, "id", path);
+      requiredString(block, "name", path);
       if (!("input" in block)) throw missing(`${path}.input`);
       return;
     case "tool_result": {
       if (role === "assistant") throw new InvalidRequestError(`Invalid '${path}': tool_result blocks belong in user messages.`, path);
-      requireString(block, "tool_use_id", path, false);
+      requiredString(block, "tool_use_id", path);
       optionalBoolean(block, "is_error", `${path}.is_error`);
       const content = block.content;
       if (content == null || typeof content === "string") return;
@@ -96,7 +96,7 @@ function validateBlock(block: unknown, path: string, role: string): void {
         const inner = content[k];
         const innerPath = `${path}.content.${k}`;
         if (!isObject(inner)) throw wrongType(innerPath, "an object", inner);
-        if (inner.type === "text") requireString(inner, "text", innerPath);
+        if (inner.type === "text") requiredString(inner, "text", innerPath, true);
         else if (inner.type === "image") validateImage(inner, innerPath);
         else throw invalidValue(`${innerPath}.type`, inner.type, "'text' and 'image'");
       }
@@ -115,10 +115,10 @@ function validateImage(block: Json, path: string): void {
   if (source == null) throw missing(`${path}.source`);
   if (!isObject(source)) throw wrongType(`${path}.source`, "an object", source);
   if (source.type === "base64") {
-    requireString(source, "media_type", `${path}.source`, false);
-    requireString(source, "data", `${path}.source`, false);
+    requiredString(source, "media_type", `${path}.source`);
+    requiredString(source, "data", `${path}.source`);
   } else if (source.type === "url") {
-    requireString(source, "url", `${path}.source`, false);
+    requiredString(source, "url", `${path}.source`);
   } else {
     throw invalidValue(`${path}.source.type`, source.type, "'base64' and 'url'");
   }
@@ -130,7 +130,7 @@ function validateSystem(system: unknown): void {
   system.forEach((block, i) => {
     if (!isObject(block)) throw wrongType(`system.${i}`, "an object", block);
     if (block.type !== "text") throw invalidValue(`system.${i}.type`, block.type, "'text'");
-    requireString(block, "text", `system.${i}`);
+    requiredString(block, "text", `system.${i}`, true);
   });
 }
 
@@ -141,7 +141,7 @@ function validateTools(tools: unknown): void {
     const path = `tools.${i}`;
     if (!isObject(tool)) throw wrongType(path, "an object", tool);
     optionalString(tool, "type", `${path}.type`);
-    requireString(tool, "name", path, false);
+    requiredString(tool, "name", path);
     if (!isClientTool(tool)) return;
     if (!TOOL_NAME.test(tool.name as string)) {
       throw new InvalidRequestError(`Invalid '${path}.name': String should match pattern '^[a-zA-Z0-9_-]{1,128}$'.`, `${path}.name`);
@@ -163,7 +163,7 @@ function validateToolChoice(choice: unknown): void {
   if (!isObject(choice)) throw wrongType("tool_choice", "an object", choice);
   const type = choice.type;
   if (type !== "auto" && type !== "any" && type !== "tool" && type !== "none") throw invalidValue("tool_choice.type", type, TOOL_CHOICES);
-  if (type === "tool") requireString(choice, "name", "tool_choice", false);
+  if (type === "tool") requiredString(choice, "name", "tool_choice");
   optionalBoolean(choice, "disable_parallel_tool_use", "tool_choice.disable_parallel_tool_use");
 }
 
@@ -185,12 +185,6 @@ function validateOutputConfig(config: unknown): void {
   if (!isObject(format.schema)) throw format.schema == null ? missing("output_config.format.schema") : wrongType("output_config.format.schema", "an object", format.schema);
 }
 
-function requireString(obj: Json, key: string, path: string, allowEmpty = true): void {
-  const value = obj[key];
-  if (value == null) throw missing(`${path}.${key}`);
-  if (typeof value !== "string") throw wrongType(`${path}.${key}`, "a string", value);
-  if (!allowEmpty && value.length === 0) throw new InvalidRequestError(`Invalid '${path}.${key}': empty string.`, `${path}.${key}`);
-}
 
 function integer(obj: Json, key: string, min: number, required: boolean, path = key): void {
   const value = obj[key];

@@ -38,6 +38,14 @@ export function optionalInteger(obj: Json, key: string, min: number, max = Numbe
   return value;
 }
 
+/** A required string field `key` of `obj`, named `${path}.${key}` in errors. */
+export function requiredString(obj: Json, key: string, path: string, allowEmpty = false): void {
+  const value = obj[key];
+  if (value == null) throw missing(`${path}.${key}`);
+  if (typeof value !== "string") throw wrongType(`${path}.${key}`, "a string", value);
+  if (!allowEmpty && value.length === 0) throw new InvalidRequestError(`Invalid '${path}.${key}': empty string.`, `${path}.${key}`);
+}
+
 export function missing(path: string): InvalidRequestError {
   return new InvalidRequestError(`Missing required parameter: '${path}'.`, path);
 }

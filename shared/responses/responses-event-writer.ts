@@ -1,4 +1,5 @@
 import { randomId } from "../chat/random-id";
+import { SseEventBuffer } from "../chat/sse-event-buffer";
 import type { ChatCompletionChunk, FinishReason, Usage } from "../openai/chat-types";
 import { responseEnvelope, type ResponseContext } from "./response-envelope";
 import type { OutputFunctionCall, OutputItem, OutputMessage, OutputReasoning, ResponseObject } from "./responses-types";
@@ -31,15 +32,17 @@ type Open =
 export class ResponsesEventWriter {
   readonly output: OutputItem[] = [];
   private seq = 0;
-  private out = "";
+  private readonly events: SseEventBuffer;
   private open: Open | undefined;
   private finishReason: FinishReason | null = null;
   private usage: Usage | undefined;
 
   constructor(
     private readonly ctx: ResponseContext,
-    private readonly silent = false,
-  ) {}
+    silent = false,
+  ) {
+    this.events = new SseEventBuffer(silent);
+  }
 
   /** `response.created` and `response.in_progress`. */
   start(): string {
@@ -157,15 +160,12 @@ export class ResponsesEventWriter {
   }
 
   private emit(type: string, fields: Record<string, unknown>): void {
-    if (this.silent) return;
     // type first, then the fields, then the sequence number: the order OpenAI sends them in.
-    this.out += `event: ${type}\ndata: ${JSON.stringify({ type, ...fields, sequence_number: this.seq++ })}\n\n`;
+    this.events.emit(type, { type, ...fields, sequence_number: this.seq++ });
   }
 
   private take(): string {
-    const out = this.out;
-    this.out = "";
-    return out;
+    return this.events.take();
   }
 }
 

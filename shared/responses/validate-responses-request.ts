@@ -7,6 +7,7 @@ import {
   optionalInteger,
   optionalNumber,
   optionalString,
+  requiredString,
   wrongType,
   type Json,
 } from "../openai/request-checks";
@@ -88,12 +89,12 @@ function validateItem(item: unknown, path: string): void {
     case "message":
       return validateMessage(item, path);
     case "function_call":
-      requireString(item, "call_id", path);
-      requireString(item, "name", path);
-      requireString(item, "arguments", path, true);
+      requiredString(item, "call_id", path);
+      requiredString(item, "name", path);
+      requiredString(item, "arguments", path, true);
       return;
     case "function_call_output": {
-      requireString(item, "call_id", path);
+      requiredString(item, "call_id", path);
       const output = item.output;
       if (output == null) throw missing(`${path}.output`);
       if (typeof output === "string") return;
@@ -129,10 +130,10 @@ function validatePart(part: unknown, path: string, role: string): void {
   switch (type) {
     case "input_text":
     case "output_text":
-      requireString(part, "text", path, true);
+      requiredString(part, "text", path, true);
       return;
     case "refusal":
-      requireString(part, "refusal", path, true);
+      requiredString(part, "refusal", path, true);
       return;
     case "input_image": {
       if (role === "assistant") throw invalidValue(`${path}.type`, type, "'output_text' and 'refusal'");
@@ -187,7 +188,7 @@ function validateToolChoice(choice: unknown): void {
   }
   if (!isObject(choice)) throw wrongType("tool_choice", "a string or an object", choice);
   if (typeof choice.type !== "string") throw choice.type == null ? missing("tool_choice.type") : wrongType("tool_choice.type", "a string", choice.type);
-  if (choice.type === "function") requireString(choice, "name", "tool_choice");
+  if (choice.type === "function") requiredString(choice, "name", "tool_choice");
   if (choice.type === "allowed_tools") {
     if (choice.mode !== "auto" && choice.mode !== "required") throw invalidValue("tool_choice.mode", choice.mode, "'auto' and 'required'");
     if (!Array.isArray(choice.tools)) throw wrongType("tool_choice.tools", "an array", choice.tools);
@@ -232,9 +233,3 @@ function validateReasoning(reasoning: unknown): void {
   optionalString(reasoning, "summary", "reasoning.summary");
 }
 
-function requireString(obj: Json, key: string, path: string, allowEmpty = false): void {
-  const value = obj[key];
-  if (value == null) throw missing(`${path}.${key}`);
-  if (typeof value !== "string") throw wrongType(`${path}.${key}`, "a string", value);
-  if (!allowEmpty && value.length === 0) throw new InvalidRequestError(`Invalid '${path}.${key}': empty string.`, `${path}.${key}`);
-}
