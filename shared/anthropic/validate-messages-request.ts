@@ -1,5 +1,5 @@
 import { InvalidRequestError } from "../openai/errors";
-import { invalidValue, isObject, missing, optionalBoolean, optionalString, requiredString, wrongType, type Json } from "../openai/request-checks";
+import { invalidValue, isObject, missing, modelRequest, optionalBoolean, optionalString, requiredString, wrongType, type Json } from "../openai/request-checks";
 import type { MessagesRequest } from "./messages-types";
 
 const ROLES = new Set(["user", "assistant", "system"]);
@@ -23,12 +23,8 @@ export function validateMessagesRequest(body: unknown, forCounting = false): Mes
   }
 }
 
-function validate(body: unknown, forCounting: boolean): MessagesRequest {
-  if (!isObject(body)) throw new InvalidRequestError("The request body must be a JSON object.");
-  const model = body.model;
-  if (model == null) throw missing("model");
-  if (typeof model !== "string") throw wrongType("model", "a string", model);
-  if (model.length === 0) throw new InvalidRequestError("Invalid 'model': empty string. Expected a model name.", "model");
+function validate(raw: unknown, forCounting: boolean): MessagesRequest {
+  const body = modelRequest(raw);
 
   if (!forCounting || body.max_tokens != null) integer(body, "max_tokens", 1, true);
   const messages = body.messages;

@@ -38,6 +38,19 @@ export function optionalInteger(obj: Json, key: string, min: number, max = Numbe
   return value;
 }
 
+/**
+ * The body as a JSON object with a non-empty string `model`: where every API's request
+ * validation starts.
+ */
+export function modelRequest(body: unknown): Json & { model: string } {
+  if (!isObject(body)) throw new InvalidRequestError("The request body must be a JSON object.");
+  const model = body.model;
+  if (model == null) throw missing("model");
+  if (typeof model !== "string") throw wrongType("model", "a string", model);
+  if (model.length === 0) throw new InvalidRequestError("Invalid 'model': empty string. Expected a model name.", "model");
+  return body as Json & { model: string };
+}
+
 /** A required string field `key` of `obj`, named `${path}.${key}` in errors. */
 export function requiredString(obj: Json, key: string, path: string, allowEmpty = false): void {
   const value = obj[key];

@@ -5,6 +5,7 @@ import {
   invalidValue,
   isObject,
   missing,
+  modelRequest,
   optionalBoolean,
   optionalInteger,
   optionalNumber,
@@ -46,13 +47,8 @@ const DETAILS = new Set(["auto", "low", "high"]);
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 
-function validate(body: unknown): ChatCompletionRequest {
-  if (!isObject(body)) throw new InvalidRequestError("The request body must be a JSON object.");
-
-  const model = body.model;
-  if (model == null) throw missing("model");
-  if (typeof model !== "string") throw wrongType("model", "a string", model);
-  if (model.length === 0) throw new InvalidRequestError("Invalid 'model': empty string. Expected a model name.", "model");
+function validate(input: unknown): ChatCompletionRequest {
+  const body = modelRequest(input);
 
   const messages = body.messages;
   if (messages == null) throw missing("messages");

@@ -3,6 +3,7 @@ import {
   invalidValue,
   isObject,
   missing,
+  modelRequest,
   optionalBoolean,
   optionalInteger,
   optionalNumber,
@@ -40,12 +41,8 @@ export function validateResponsesRequest(body: unknown): ResponsesRequest {
   }
 }
 
-function validate(body: unknown): ResponsesRequest {
-  if (!isObject(body)) throw new InvalidRequestError("The request body must be a JSON object.");
-  const model = body.model;
-  if (model == null) throw missing("model");
-  if (typeof model !== "string") throw wrongType("model", "a string", model);
-  if (model.length === 0) throw new InvalidRequestError("Invalid 'model': empty string. Expected a model name.", "model");
+function validate(raw: unknown): ResponsesRequest {
+  const body = modelRequest(raw);
 
   const input = body.input;
   if (input == null) throw missing("input");
