@@ -25,6 +25,12 @@ export interface LoadConfigOptions {
   apiKey?: string;
   /** Serverless: account ids whose private key comes from a secret store instead of key_file. */
   keysFromSecrets?: ReadonlySet<string>;
+  /**
+   * false: never write a generated API key back into the file (checks at build and synth,
+   * read-only function file systems); the generated key then lives in memory only and
+   * `apiKeyGenerated` is still true. Default true.
+   */
+  writeApiKey?: boolean;
 }
 
 /** The spec's example value, meaning "generate one for me". */
@@ -107,11 +113,13 @@ export function loadConfig(path: string, opts: LoadConfigOptions): ProxyConfig {
   let apiKeyGenerated = false;
   if (apiKey === undefined || apiKey === API_KEY_PLACEHOLDER) {
     apiKey = generateApiKey();
-    try {
-      writeApiKey(file, mode, apiKey);
-    } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw root.error("api_key", `not set, and a generated key could not be written to ${file} (${reason}); set api_key yourself`);
+    if (opts.writeApiKey !== false) {
+      try {
+        writeApiKey(file, mode, apiKey);
+      } catch (err) {
+        const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        throw root.error("api_key", `not set, and a generated key could not be written to ${file} (${reason}); set api_key yourself`);
+      }
     }
     apiKeyGenerated = true;
   } else if (apiKey.length < 16) {

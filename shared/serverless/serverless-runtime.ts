@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isMultiAccountFile } from "../config/check-config-file";
 import { loadConfig } from "../config/load-config";
 import type { ProxyConfig } from "../config/types";
 import { createApp } from "../http/create-app";
@@ -44,9 +44,11 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
     createStateStoreFromEnv(env),
   ]);
   const config = loadConfig(configFile, {
-    multiAccount: isMultiAccount(configFile),
+    multiAccount: isMultiAccountFile(configFile),
     apiKey,
     keysFromSecrets: new Set(keySecrets.keys()),
+    // Function file systems are read-only, and a key nobody knows is no use: refused below.
+    writeApiKey: false,
   });
   if (config.apiKeyGenerated) {
     // A generated key cannot be shared with anyone from a read-only function: refuse.
@@ -61,15 +63,6 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
   const shared = store && new SharedPoolState(store, systemClock, logger, { cacheMs: Number(env.OCIAI_STATE_CACHE_MS ?? 1_000) });
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger, shared });
   return { config, pool, app: createApp({ config, pool, logger }), logger };
-}
-
-/** Functions get one bundled file; its sections say which layout it is. */
-function isMultiAccount(file: string): boolean {
-  try {
-    return /^\s*\[ACCOUNT_/m.test(readFileSync(file, "utf8"));
-  } catch {
-    return false; // loadConfig reports the missing file with its path
-  }
 }
 
 /** Memoises the runtime per cold start; a failed start is retried on the next invocation. */
