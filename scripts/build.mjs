@@ -1,7 +1,7 @@
-// Bundles with esbuild: the CLI, and one bundle per function and platform
-// (dist/aws/<fn>/index.js exporting `handler`; dist/oci/<fn>/func.js starting the FDK,
-// with the Dockerfile and func.yaml its image build needs). CJS output: the OCI SDK's
-// ESM build needs a createRequire banner, CJS does not.
+// Bundles with esbuild, into OCIAI_DIST_DIR (default dist/): the CLI, and one bundle per
+// function and platform (aws/<fn>/index.js exporting `handler`; oci/<fn>/func.js starting
+// the FDK, with the Dockerfile and func.yaml its image build needs). CJS output: the OCI
+// SDK's ESM build needs a createRequire banner, CJS does not.
 //
 // The functions get the deployment's config (OCIAI_CONFIG_FILE, else the example),
 // checked first like the CLI's start-up: a bad value stops the build with the CLI's
@@ -15,6 +15,8 @@ const quiet = process.argv.includes("--quiet");
 const cliOnly = process.argv.includes("--cli-only");
 const EXAMPLE_CONFIG = "config/multi_config.conf";
 const functionConfig = process.env.OCIAI_CONFIG_FILE || EXAMPLE_CONFIG;
+// Same setting as the stacks' distDir: where the Lambda zips and image contexts come from.
+const dist = process.env.OCIAI_DIST_DIR || "dist";
 const version = JSON.parse(readFileSync("package.json", "utf8")).version;
 
 const common = {
@@ -52,7 +54,7 @@ if (!cliOnly) {
   }
 }
 
-const cli = "dist/cli/ociai-proxy.js";
+const cli = `${dist}/cli/ociai-proxy.js`;
 // V8 flags the proxy runs with (see scripts/lib/proxy-node-flags.json): a smaller young
 // generation keeps RSS near 90 MiB with 500 open streams (≈ 112 MiB without) at no
 // measured cost in latency or throughput. `env -S` passes them through the shebang.
@@ -72,8 +74,8 @@ record(cli);
 const builds = [];
 for (const { spec, imageFiles } of functions) {
   const fn = spec.name;
-  const awsDir = `dist/aws/${fn}`;
-  const ociDir = `dist/oci/${fn}`;
+  const awsDir = `${dist}/aws/${fn}`;
+  const ociDir = `${dist}/oci/${fn}`;
   // Fresh folders: whatever is in them goes into the Lambda zip or the image context.
   for (const dir of [awsDir, ociDir]) {
     rmSync(dir, { recursive: true, force: true });

@@ -25,6 +25,12 @@ export interface RuntimeEnvironment {
   secrets: SecretSource;
   /** Env variable holding the API key's secret reference (ARN on AWS, OCID on OCI). */
   apiKeySecretVariable: string;
+  /**
+   * false for functions no client calls (health-check, test-oci): the stacks give them no
+   * API key secret, so a config without a literal key must not stop their cold start.
+   * Default true: a client-facing function without a key refuses to start.
+   */
+  servesClients?: boolean;
 }
 
 /**
@@ -32,7 +38,7 @@ export interface RuntimeEnvironment {
  * `OCIAI_CONFIG_FILE`, keys from the secret store), one client per account, the pool
  * sharing its state through the configured store, and the HTTP app.
  */
-export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeySecretVariable }: RuntimeEnvironment): Promise<ServerlessRuntime> {
+export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeySecretVariable, servesClients = true }: RuntimeEnvironment): Promise<ServerlessRuntime> {
   const logger = loggerFromEnv(env, "json");
   const configFile = env.OCIAI_CONFIG_FILE ?? join(bundleDir, "config.conf");
   const keySecrets = parseSecretMap(env.OCIAI_ACCOUNT_KEY_SECRETS, "OCIAI_ACCOUNT_KEY_SECRETS");
@@ -50,7 +56,7 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
     // Function file systems are read-only, and a key nobody knows is no use: refused below.
     writeApiKey: false,
   });
-  if (config.apiKeyGenerated) {
+  if (config.apiKeyGenerated && servesClients) {
     // A generated key cannot be shared with anyone from a read-only function: refuse.
     throw new Error(`no API key: set ${apiKeySecretVariable} or api_key in ${configFile}`);
   }

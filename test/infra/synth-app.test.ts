@@ -53,12 +53,48 @@ describe("the CDKTF app (npm run synth, cdktf synth)", () => {
     expect(refused[0].message).toMatch(/^the aws stack cannot run this config:\n {2}.*multi_config\.conf \[ACCOUNT_1\] auth: resource_principal is an OCI identity/);
     const aws = stackJson(dir, "aws");
     expect(Object.keys(aws.resource)).toEqual(["terraform_data"]);
-    expect(aws.resource.terraform_data.refused.lifecycle.precondition).toEqual([{ condition: false, error_message: expect.stringContaining("[ACCOUNT_1] auth: resource_principal") }]);
+    expect(aws.locals.refusal_reasons).toEqual([expect.stringMatching(/\[ACCOUNT_1\] auth: resource_principal/)]);
+    expect(aws.resource.terraform_data.refused.lifecycle.precondition).toEqual([
+      { condition: "${length(local.refusal_reasons) == 0}", error_message: expect.stringContaining("[ACCOUNT_1] auth: resource_principal") },
+    ]);
+    refusedStackDir = join(dir, "stacks", "aws");
     const oci = stackJson(dir, "oci");
     const statements = Object.values(oci.resource.oci_identity_policy as Record<string, { statements: string[] }>).flatMap((p) => p.statements);
     expect(statements).toContain("Allow dynamic-group ${oci_identity_dynamic_group.dynamic-group-all.name} to use generative-ai-family in tenancy");
   });
 });
+
+let refusedStackDir: string | undefined;
+const terraform = spawnSync("terraform", ["version"], { encoding: "utf8" }).status === 0;
+
+// Terraform's built-in terraform_data needs no provider download, so this runs offline.
+(terraform ? test : test.skip)("terraform plan of the refused stack stops with the reasons (`cdktf diff|deploy aws`)", () => {
+  expect(refusedStackDir).toBeDefined();
+  const dir = outdir();
+  const stack = JSON.parse(readFileSync(join(refusedStackDir!, "cdk.tf.json"), "utf8"));
+  stack.terraform.backend.local.path = join(dir, "terraform.tfstate");
+  writeFileSync(join(dir, "cdk.tf.json"), JSON.stringify(stack));
+  const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+  expect(spawnSync("terraform", ["init", "-input=false", "-no-color"], { cwd: dir, env, encoding: "utf8" }).status).toBe(0);
+  const plan = spawnSync("terraform", ["plan", "-input=false", "-no-color"], { cwd: dir, env, encoding: "utf8" });
+  expect(plan.status).toBe(1);
+  expect(plan.stderr).toContain("Resource precondition failed");
+  expect(plan.stderr).toContain("the aws stack cannot run this config:");
+  expect(plan.stderr).toMatch(/\[ACCOUNT_1\] auth: resource_principal is an OCI identity/);
+}, 60_000);
+
+test("`npx cdktf synth` from infra/ (the pinned CLI, cdktf.json as shipped) synthesizes both stacks", () => {
+  const dir = outdir();
+  const run = spawnSync(process.execPath, [join(REPO_ROOT, "node_modules/cdktf-cli/bundle/bin/cdktf"), "synth", "--output", dir], {
+    cwd: INFRA_DIR,
+    env: { ...process.env, OCIAI_CONFIG_FILE: exampleConfigWithKeys(), CHECKPOINT_DISABLE: "1", CI: "1" },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  expect({ status: run.status, output: run.status === 0 ? "" : run.stdout + run.stderr }).toEqual({ status: 0, output: "" });
+  for (const name of STACK_NAMES) expect(existsSync(join(dir, "stacks", name, "cdk.tf.json"))).toBe(true);
+  expect(existsSync(join(INFRA_DIR, ".gen"))).toBe(false);
+}, 120_000);
 
 describe("npm run synth as a process", () => {
   const synthProcess = (env: Record<string, string>, args: string[] = []) => {
