@@ -13,7 +13,7 @@
  * with the environment the stack sets (/var/task/config.conf).
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FUNCTION_BASE_IMAGE, FUNCTION_WORKDIR } from "../../infra/oci/function-image";
@@ -23,6 +23,8 @@ import { startFnContainer, type FnContainer } from "../harness/fn-container";
 import { loadLambdaBundle, functionUrlEvent } from "../harness/lambda-runtime";
 import { startServerlessFixture, type ServerlessFixture } from "../harness/serverless-fixture";
 import { bundledConfig } from "../../scripts/lib/bundled-config";
+import { createApp } from "../../infra/app";
+import { INFRA_DIR } from "../../infra/shared/stack-options";
 import { writeDeployConfig } from "./helpers";
 
 /** Node versions the Fn CLI builds for (fnproject/cli langs/base.go registers node 24 and 22). */
@@ -225,4 +227,29 @@ describe("Lambda zips (the function folder, run as index.handler with /var/task/
       bundle.dispose();
     }
   });
+});
+
+test("infra/oci/push-images.sh builds each image context for the shape's platform and pushes it under the stack's image names", async () => {
+  // The synthesized oci stack the script reads, from the same config.
+  const synthDir = join(dist, "cdktf.out");
+  const { app } = await createApp(synthDir, { OCIAI_CONFIG_FILE: fx.configPath, OCIAI_OCI_NAMESPACE: "axaxns", OCIAI_OCI_COMPARTMENT_OCID: "ocid1.compartment.oc1..c", OCIAI_OCI_TENANCY_OCID: "ocid1.tenancy.oc1..t", OCIAI_OCI_REGION: "us-chicago-1", OCIAI_OCI_IMAGE_TAG: "9.9.9" }, { stacks: ["oci"] });
+  app.synth();
+  // No Docker engine here: a docker stand-in records each command line (the script's contract is the arguments).
+  const bin = join(dist, "bin");
+  mkdirSync(bin);
+  const log = join(dist, "docker.log");
+  writeFileSync(join(bin, "docker"), `#!/bin/sh\necho "$*" >> "${log}"\n`);
+  chmodSync(join(bin, "docker"), 0o755);
+  const run = spawnSync("bash", [join(INFRA_DIR, "oci", "push-images.sh")], {
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, CDKTF_OUTDIR: synthDir, OCIAI_DIST_DIR: dist },
+    encoding: "utf8",
+  });
+  expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+  const commands = readFileSync(log, "utf8").trim().split("\n");
+  expect(commands).toEqual(
+    FUNCTIONS.flatMap((spec) => {
+      const image = `ord.ocir.io/axaxns/ociai-proxy/${spec.name}:9.9.9`;
+      return [`build --platform linux/amd64 --tag ${image} ${join(dist, "oci", spec.name)}`, `push ${image}`];
+    }),
+  );
 });
