@@ -6,6 +6,7 @@ import { NotFoundError } from "../openai/errors";
 import { probeAccounts } from "../chat/probe-account";
 import type { AccountPool } from "../pool/account-pool";
 import { errorResponse } from "./error-response";
+import { keepSlowAnswersAlive, type SlowAnswerPolicy } from "./keep-slow-answers-alive";
 import { RequestLog } from "./request-log";
 import { requireApiKey } from "./require-api-key";
 import { chatCompletionsHandler } from "./routes/chat-completions";
@@ -17,6 +18,8 @@ export interface AppDeps {
   config: ProxyConfig;
   pool: AccountPool;
   logger: Logger;
+  /** Behind a gateway that cuts silent responses (AWS API Gateway streaming): pad slow answers. */
+  slowAnswers?: SlowAnswerPolicy;
 }
 
 export type AppEnv = { Variables: { requestLog: RequestLog } };
@@ -29,12 +32,14 @@ export type AppEnv = { Variables: { requestLog: RequestLog } };
  *   const app = createApp({ config, pool, logger });
  *   const res = await app.fetch(new Request("http://proxy/v1/models", { headers: { authorization: `Bearer ${key}` } }));
  */
-export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
+export function createApp({ config, pool, logger, slowAnswers }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const auth = requireApiKey(config.apiKey);
   const models = modelsHandlers(config.models);
   const chat = chatCompletionsHandler({ config, pool });
   const embeddings = embeddingsHandler({ config, pool });
+  // Routes that wait on OCI: padded behind gateways that cut silent responses.
+  const slow = keepSlowAnswersAlive(slowAnswers);
 
   app.use("*", async (c, next) => {
     const log = new RequestLog(logger, c.req.method, c.req.path);
@@ -69,8 +74,8 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
   app.route("/", adminRoutes(pool));
 
   for (const prefix of ["/v1", ""]) {
-    app.post(`${prefix}/chat/completions`, auth, chat);
-    app.post(`${prefix}/embeddings`, auth, embeddings);
+    app.post(`${prefix}/chat/completions`, auth, slow(chat));
+    app.post(`${prefix}/embeddings`, auth, slow(embeddings));
     app.get(`${prefix}/models`, auth, models.list);
     app.get(`${prefix}/models/:id{.+}`, auth, models.get);
   }

@@ -49,8 +49,20 @@ export async function readJsonBody(request: Request, limitBytes: number, incomin
   }
 }
 
-/** {@link readJsonBody} for a route: on the Node server it reads the raw IncomingMessage. */
-export function readRequestJson(c: Context, limitBytes: number): Promise<unknown> {
+/**
+ * {@link readJsonBody} for a route: on the Node server it reads the raw IncomingMessage.
+ * The parsed body stays on the context for middleware (see requestJsonOf).
+ */
+export async function readRequestJson(c: Context, limitBytes: number): Promise<unknown> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  return readJsonBody(c.req.raw, limitBytes, incoming);
+  const json = await readJsonBody(c.req.raw, limitBytes, incoming);
+  c.set(REQUEST_JSON, json);
+  return json;
+}
+
+const REQUEST_JSON = "requestJson";
+
+/** The JSON body a route read with readRequestJson, if it did (e.g. whether it asked for `stream`). */
+export function requestJsonOf(c: Context): unknown {
+  return c.get(REQUEST_JSON);
 }

@@ -1,3 +1,4 @@
+import { API_GATEWAY_STREAMING_POLICY } from "../http/keep-slow-answers-alive";
 import { awsSecretsManager } from "./aws-secrets-manager";
 import { ociVaultSecrets } from "./oci-vault-secrets";
 import { lazyRuntime } from "./serverless-runtime";
@@ -9,7 +10,15 @@ import { lazyRuntime } from "./serverless-runtime";
  * sign OCI calls with the same keys but get no API key secret.
  */
 const aws = (servesClients: boolean) =>
-  lazyRuntime(() => ({ env: process.env, bundleDir: __dirname, secrets: awsSecretsManager(), apiKeySecretVariable: "OCIAI_API_KEY_SECRET_ARN", servesClients }));
+  lazyRuntime(() => ({
+    env: process.env,
+    bundleDir: __dirname,
+    secrets: awsSecretsManager(),
+    apiKeySecretVariable: "OCIAI_API_KEY_SECRET_ARN",
+    servesClients,
+    // API Gateway's streaming integration closes a response silent for 5 minutes.
+    slowAnswers: API_GATEWAY_STREAMING_POLICY,
+  }));
 const oci = (servesClients: boolean) =>
   lazyRuntime(() => ({ env: process.env, bundleDir: __dirname, secrets: ociVaultSecrets(), apiKeySecretVariable: "OCIAI_API_KEY_SECRET_OCID", servesClients }));
 

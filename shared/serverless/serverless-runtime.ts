@@ -3,6 +3,7 @@ import { isMultiAccountFile } from "../config/check-config-file";
 import { loadConfig } from "../config/load-config";
 import type { ProxyConfig } from "../config/types";
 import { createApp } from "../http/create-app";
+import type { SlowAnswerPolicy } from "../http/keep-slow-answers-alive";
 import { loggerFromEnv, type Logger } from "../log/logger";
 import { AccountPool } from "../pool/account-pool";
 import { systemClock } from "../pool/clock";
@@ -31,6 +32,11 @@ export interface RuntimeEnvironment {
    * Default true: a client-facing function without a key refuses to start.
    */
   servesClients?: boolean;
+  /**
+   * Behind AWS API Gateway's response streaming: commit and pad answers that keep the
+   * client waiting (keepSlowAnswersAlive). OCIAI_PAD_AFTER_MS / OCIAI_PAD_EVERY_MS tune it.
+   */
+  slowAnswers?: SlowAnswerPolicy;
 }
 
 /**
@@ -38,7 +44,7 @@ export interface RuntimeEnvironment {
  * `OCIAI_CONFIG_FILE`, keys from the secret store), one client per account, the pool
  * sharing its state through the configured store, and the HTTP app.
  */
-export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeySecretVariable, servesClients = true }: RuntimeEnvironment): Promise<ServerlessRuntime> {
+export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeySecretVariable, servesClients = true, slowAnswers }: RuntimeEnvironment): Promise<ServerlessRuntime> {
   const logger = loggerFromEnv(env, "json");
   const configFile = env.OCIAI_CONFIG_FILE ?? join(bundleDir, "config.conf");
   const keySecrets = parseSecretMap(env.OCIAI_ACCOUNT_KEY_SECRETS, "OCIAI_ACCOUNT_KEY_SECRETS");
@@ -68,7 +74,18 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
   const accounts = await createAccounts(config, logger);
   const shared = store && new SharedPoolState(store, systemClock, logger, { cacheMs: Number(env.OCIAI_STATE_CACHE_MS ?? 1_000) });
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger, shared });
-  return { config, pool, app: createApp({ config, pool, logger }), logger };
+  const padding = slowAnswers && {
+    afterMs: positiveMs(env.OCIAI_PAD_AFTER_MS, "OCIAI_PAD_AFTER_MS") ?? slowAnswers.afterMs,
+    everyMs: positiveMs(env.OCIAI_PAD_EVERY_MS, "OCIAI_PAD_EVERY_MS") ?? slowAnswers.everyMs,
+  };
+  return { config, pool, app: createApp({ config, pool, logger, slowAnswers: padding }), logger };
+}
+
+function positiveMs(text: string | undefined, name: string): number | undefined {
+  if (text === undefined || text === "") return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive number of milliseconds, got "${text}"`);
+  return value;
 }
 
 /** Memoises the runtime per cold start; a failed start is retried on the next invocation. */
