@@ -1,4 +1,4 @@
-import { Testing, type TerraformStack } from "cdktf";
+import { AnnotationMetadataEntryType, Testing, type TerraformStack } from "cdktf";
 // Types of the cdktf jest matchers (toHaveResourceWithProperties, …); Testing.setupJest() installs them.
 import "cdktf/lib/testing/adapters/jest";
 import { generateKeyPairSync } from "node:crypto";
@@ -156,4 +156,9 @@ export function parsePolicy(text: unknown): { Statement: Array<{ Effect: string;
 
 export function asList<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** Warning annotations of a stack (what `cdktf synth` prints as WARN). */
+export function warningsOf(stack: TerraformStack): string[] {
+  return stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data)));
 }

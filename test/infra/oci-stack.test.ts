@@ -26,6 +26,7 @@ import {
   synth,
   terraformName,
   writeDeployConfig,
+  warningsOf,
   type Synthesized,
 } from "./helpers";
 
@@ -39,11 +40,6 @@ function ociResources(out: Synthesized): Array<[string, string, Record<string, u
   return Object.entries(out.json.resource)
     .filter(([type]) => type.startsWith("oci_"))
     .flatMap(([type, byName]) => Object.entries(byName).map(([name, config]) => [type, name, config] as [string, string, Record<string, unknown>]));
-}
-
-/** Warning annotations of a stack. */
-function warningsOf(stack: TerraformStack): string[] {
-  return stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data)));
 }
 
 /** Terraform addresses a resource's depends_on lists. */
