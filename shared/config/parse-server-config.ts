@@ -1,3 +1,4 @@
+import { MAX_OUTPUT_TOKENS } from "../openai/validate-chat-request";
 import { parseBool } from "./parse-bool";
 import { parseByteSize } from "./parse-byte-size";
 import { parseDuration } from "./parse-duration";
@@ -20,7 +21,7 @@ export function parseServerConfig(readers: readonly SectionReader[]): ServerConf
     pickReader(readers, key).parseOr(key, parse, fallback);
   return {
     forceNonStream: read("force_non_stream", parseBool, false),
-    defaultMaxTokens: read("default_max_tokens", (text) => parseInteger(text, 1), 4000),
+    defaultMaxTokens: read("default_max_tokens", (text) => parseInteger(text, 1, MAX_OUTPUT_TOKENS), 4000),
     keepAliveIntervalMs: read("keep_alive_interval", parseDuration, 15_000),
     corsOrigins: read("cors_origins", parseOriginList, ["*"]),
     maxBodyBytes: read("max_body_size", parseByteSize, 10 * 1024 * 1024),

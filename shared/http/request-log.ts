@@ -1,4 +1,6 @@
 import type { LogFields, Logger } from "../log/logger";
+import { clip } from "../openai/clip";
+import { ClientClosedRequestError } from "../openai/errors";
 
 /**
  * The one log line of a request. Streaming responses outlive their handler, so a handler
@@ -15,7 +17,21 @@ export class RequestLog {
     method: string,
     path: string,
   ) {
-    this.fields = { method, path };
+    // The path is client text (up to Node's 16 KB header limit): log its start only.
+    this.fields = { method, path: clip(path, 256) };
+  }
+
+  /**
+   * Records why the request ended in an error: a client that left is "cancelled" (with the
+   * stage it left at), not a failure; a 5xx keeps its cause, which the client never sees.
+   */
+  noteError(err: Error, status: number): void {
+    if (err instanceof ClientClosedRequestError) {
+      this.fields.outcome = "cancelled";
+      this.fields.cancelled_at = err.stage;
+    } else if (status >= 500) {
+      this.fields.error = err.message;
+    }
   }
 
   finish(extra?: LogFields): void {

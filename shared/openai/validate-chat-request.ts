@@ -44,6 +44,8 @@ const TOOL_CHOICES = new Set(["auto", "none", "required"]);
 const RESPONSE_FORMATS = new Set(["text", "json_object", "json_schema"]);
 const DETAILS = new Set(["auto", "low", "high"]);
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+/** Far above any OCI model's output limit (OCI answers 400 past a model's own), far below overflow. */
+export const MAX_OUTPUT_TOKENS = 1_000_000;
 
 
 function validate(body: unknown): ChatCompletionRequest {
@@ -67,8 +69,8 @@ function validate(body: unknown): ChatCompletionRequest {
     optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage");
   }
 
-  optionalInteger(body, "max_tokens", 1);
-  optionalInteger(body, "max_completion_tokens", 1);
+  optionalInteger(body, "max_tokens", 1, MAX_OUTPUT_TOKENS);
+  optionalInteger(body, "max_completion_tokens", 1, MAX_OUTPUT_TOKENS);
   optionalNumber(body, "temperature", 0, 2);
   optionalNumber(body, "top_p", 0, 1);
   optionalInteger(body, "top_k", -1);

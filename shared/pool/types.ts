@@ -21,7 +21,11 @@ export interface Lease {
   readonly response: UpstreamResponse;
   /** 1 for the first try. */
   readonly attempt: number;
-  release(outcome: CallOutcome): void;
+  /**
+   * Ends the call with its outcome and returns the outcome recorded: a failure while the
+   * client is gone is recorded as "cancelled". Later calls change nothing.
+   */
+  release(outcome: CallOutcome): CallOutcome;
 }
 
 export interface AttemptContext {

@@ -3,7 +3,7 @@
  * a hand-driven clock, and the pool's decisions (who is called, what the client gets).
  */
 import type { AccountConfig, CircuitBreakerConfig, PoolConfig } from "../../shared/config/types";
-import { OpenAIError } from "../../shared/openai/errors";
+import { ClientClosedRequestError, OpenAIError } from "../../shared/openai/errors";
 import type { UpstreamResponse } from "../../shared/oci/oci-inference-client";
 import { UpstreamFailure } from "../../shared/oci/upstream-failure";
 import { AccountPool } from "../../shared/pool/account-pool";
@@ -240,9 +240,10 @@ test("a client that leaves during an upstream call cancels it: no verdict agains
       },
       { signal: controller.signal },
     ),
-  ).rejects.toBeInstanceOf(UpstreamFailure);
+  ).rejects.toBeInstanceOf(ClientClosedRequestError);
   expect(calls).toEqual(["acct1"]);
   expect(member("acct1").breaker.state).toBe("closed");
+  expect(member("acct1").stats.toJSON()).toMatchObject({ requests: 1, failures: 0, cancelled: 1 });
   expect(pool.stats().concurrency.global.in_flight).toBe(0);
 });
 

@@ -31,6 +31,8 @@ export interface FaultPlan {
   status?: number;
   /** Retry-After header (seconds) on the fault response. */
   retryAfterSeconds?: number;
+  /** The fault response's error message instead of OCI's stock one for the status. */
+  message?: string;
   /** Delay before the response headers. */
   latencyMs?: number;
   /** Streams: delay between the headers and the first event. */
@@ -264,7 +266,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<OciSimulat
     if (closed || res.destroyed) return;
     if (fault?.status) {
       if (fault.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(fault.retryAfterSeconds));
-      return sendError(res, ociError(fault.status));
+      return sendError(res, ociError(fault.status, fault.message));
     }
 
     if (method === "POST" && path === `${API}/actions/chat`) {

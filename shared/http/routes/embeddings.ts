@@ -27,7 +27,7 @@ export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool:
   return async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;
     const request = validateEmbeddingsRequest(await readRequestJson(c, config.server.maxBodyBytes));
-    const ociModelId = resolveModel(config.models, request.model);
+    const ociModelId = resolveModel(config.models, request.model, "embeddings");
     log.fields.model = request.model;
     const servingMode = servingModeJson(ociModelId);
 
