@@ -4,6 +4,7 @@ import { parseByteSize } from "./parse-byte-size";
 import { parseDuration } from "./parse-duration";
 import { parseInteger } from "./parse-integer";
 import { parseOriginList } from "./parse-origin-list";
+import { parsePositiveDuration } from "./parse-positive-duration";
 import { pickReader } from "./pick-reader";
 import type { SectionReader } from "./section-reader";
 import type { ServerConfig } from "./types";
@@ -26,5 +27,7 @@ export function parseServerConfig(readers: readonly SectionReader[]): ServerConf
     corsOrigins: read("cors_origins", parseOriginList, ["*"]),
     maxBodyBytes: read("max_body_size", parseByteSize, 10 * 1024 * 1024),
     statsPublic: read("stats_public", parseBool, false),
+    clientTimeoutMs: read("client_timeout", parsePositiveDuration, 30_000),
+    maxConnections: read("max_connections", (text) => parseInteger(text, 0), 4096),
   };
 }

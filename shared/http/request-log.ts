@@ -1,6 +1,7 @@
 import type { LogFields, Logger } from "../log/logger";
 import { clip } from "../openai/clip";
 import { ClientClosedRequestError } from "../openai/errors";
+import type { CallOutcome } from "../pool/types";
 
 /**
  * The one log line of a request. Streaming responses outlive their handler, so a handler
@@ -34,12 +35,29 @@ export class RequestLog {
     }
   }
 
+  /**
+   * Finishes a streamed request's line with how its upstream call ended: ok, cancelled (the
+   * client left, or shutdown cut it), or upstream_error with the cause.
+   *
+   * @example
+   *   openAIEventStream({ ..., onEnd: (outcome, usage) => log.finishCall(outcome, usage) })
+   */
+  finishCall(outcome: CallOutcome, usage?: { prompt_tokens: number; completion_tokens: number }): void {
+    this.finish({
+      outcome: outcome.ok === true ? "ok" : outcome.ok === false ? "upstream_error" : "cancelled",
+      error: outcome.ok === false ? outcome.failure.message : undefined,
+      prompt_tokens: usage?.prompt_tokens,
+      completion_tokens: usage?.completion_tokens,
+    });
+  }
+
   finish(extra?: LogFields): void {
     if (this.done) return;
     this.done = true;
     const status = Number(this.fields.status ?? 0);
-    const line = { ...this.fields, ...extra, latency_ms: Math.round((performance.now() - this.startedAt) * 10) / 10 };
-    if (status >= 500) this.logger.error("request", line);
+    const line: LogFields = { ...this.fields, ...extra, latency_ms: Math.round((performance.now() - this.startedAt) * 10) / 10 };
+    // A stream that failed after its 200 went out is as much an error as a 502.
+    if (status >= 500 || line.outcome === "upstream_error") this.logger.error("request", line);
     else this.logger.info("request", line);
   }
 }

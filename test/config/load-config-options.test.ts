@@ -40,6 +40,8 @@ test("every extra server and pool key, in a single-account [DEFAULT]", () => {
         cors_origins: "https://App.example.com, http://localhost:3000/",
         max_body_size: "512kb",
         stats_public: "1",
+        client_timeout: "45s",
+        max_connections: "0",
         stream_idle_timeout: "1m30s",
         non_stream_timeout: "10m",
         health_check_model: "grok-4",
@@ -62,6 +64,8 @@ test("every extra server and pool key, in a single-account [DEFAULT]", () => {
     corsOrigins: ["https://app.example.com", "http://localhost:3000"],
     maxBodyBytes: 512 * 1024,
     statsPublic: true,
+    clientTimeoutMs: 45_000,
+    maxConnections: 0,
   });
   expect(config.pool).toEqual({
     globalMaxConcurrency: 8,

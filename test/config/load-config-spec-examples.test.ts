@@ -31,6 +31,8 @@ const DEFAULT_SERVER = {
   corsOrigins: ["*"],
   maxBodyBytes: 10 * 1024 * 1024,
   statsPublic: false,
+  clientTimeoutMs: 30_000,
+  maxConnections: 4096,
 };
 
 describe("spec example config.conf (single account)", () => {

@@ -93,11 +93,11 @@ describe("a client that leaves", () => {
   const invariant = (a: any) => a.successes + a.failures + a.rate_limited + a.client_errors + a.cancelled;
 
   test("while OCI works on a non-streamed answer: cancelled, not a failure", async () => {
-    stack.sims.forEach((s) => s.setFaults({ latencyMs: 400 }));
+    stack.sims.forEach((s) => s.setFaults({ latencyMs: 2_000 }));
     for (let i = 0; i < 3; i++) {
       const controller = new AbortController();
       const leaving = chat(stack, {}, { signal: controller.signal }).catch((err: Error) => err.name);
-      await waitFor(() => stack.sims.some((s) => s.stats().inFlight > 0), "the call to reach OCI");
+      await waitFor(() => stack.proxy.pool.stats().concurrency.global.in_flight === 1, "the call to be in flight");
       controller.abort();
       expect(await leaving).toBe("AbortError");
       await waitFor(() => stack.proxy.pool.idle, "the pool to settle");

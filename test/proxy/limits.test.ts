@@ -3,6 +3,7 @@
  * clipped, every Retry-After is one the proxy itself would honour, OCI's error text is
  * capped, integers have bounds that read sensibly, methods get 405 with Allow.
  */
+import { createConnection, type Socket } from "node:net";
 import { createLogger } from "../../shared/log/logger";
 import { postRaw } from "../helpers/sse";
 import { startStack, type Stack } from "../helpers/stack";
@@ -124,4 +125,61 @@ test("/stats and /stats/circuit-breaker name the breakers the same way", async (
   expect(Object.keys(all)).toContain("circuit_breakers");
   expect(Object.keys(all)).not.toContain("circuitBreakers");
   expect(all.circuit_breakers.map((b: any) => b.id)).toEqual(breakers.circuit_breakers.map((b: any) => b.id));
+});
+
+describe("slow and idle clients", () => {
+  let own: Stack;
+  beforeAll(async () => {
+    own = await startStack({ settings: { client_timeout: "1s", max_connections: 3 } });
+  });
+  afterAll(() => own.close());
+
+  /** Opens a raw connection; resolves what the server sent and how long until it closed it. */
+  function connect(send?: (socket: Socket) => void): Promise<{ text: string; closedAfterMs: number }> {
+    const { port } = new URL(own.proxy.url);
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      let text = "";
+      const socket = createConnection({ port: Number(port), host: "127.0.0.1" }, () => send?.(socket));
+      socket.on("data", (d) => (text += d));
+      socket.on("error", () => {});
+      socket.on("close", () => resolve({ text, closedAfterMs: Date.now() - started }));
+      setTimeout(() => reject(new Error("the server kept the connection open")), 8_000).unref();
+    });
+  }
+
+  test("a body that does not arrive within client_timeout gets 408 and the connection is closed", async () => {
+    const { text, closedAfterMs } = await connect((socket) =>
+      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${own.apiKey}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model":`),
+    );
+    expect(text).toMatch(/^HTTP\/1\.1 408/);
+    expect(closedAfterMs).toBeLessThan(4_000);
+  });
+
+  test("a connection that never sends a request is closed", async () => {
+    const { closedAfterMs } = await connect();
+    expect(closedAfterMs).toBeLessThan(4_000);
+  });
+
+  test("connections beyond max_connections are refused at once; the ones open still work", async () => {
+    const open = await Promise.all([0, 1, 2].map(() => openIdle()));
+    try {
+      const refused = await connect();
+      expect(refused.closedAfterMs).toBeLessThan(500);
+      expect(refused.text).toBe("");
+    } finally {
+      open.forEach((socket) => socket.destroy());
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    const res = await fetch(`${own.baseURL}/models`, { headers: { authorization: `Bearer ${own.apiKey}` } });
+    expect(res.status).toBe(200);
+  });
+
+  function openIdle(): Promise<Socket> {
+    const { port } = new URL(own.proxy.url);
+    return new Promise((resolve) => {
+      const socket = createConnection({ port: Number(port), host: "127.0.0.1" }, () => resolve(socket));
+      socket.on("error", () => {});
+    });
+  }
 });
