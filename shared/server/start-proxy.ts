@@ -43,7 +43,7 @@ const LOG_FLUSH_MS = 2_000;
 
 /** Builds the accounts and the app, and serves it over node:http. */
 export async function startProxy({ config, logger, port, host = "0.0.0.0", startupCheck = true }: StartOptions): Promise<RunningProxy> {
-  const accounts = await createAccounts(config, logger);
+  const accounts = await createAccounts(config);
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger });
   const app = createApp({ config, pool, logger });
   const health = new HealthChecker(pool, config, logger);

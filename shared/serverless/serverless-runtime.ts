@@ -57,7 +57,7 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
     if (account) account.keyContent = pem;
   }
 
-  const accounts = await createAccounts(config, logger);
+  const accounts = await createAccounts(config);
   const shared = store && new SharedPoolState(store, systemClock, logger, { cacheMs: Number(env.OCIAI_STATE_CACHE_MS ?? 1_000) });
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger, shared });
   return { config, pool, app: createApp({ config, pool, logger }), logger };

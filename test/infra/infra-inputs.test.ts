@@ -21,7 +21,7 @@ describe("readInfraConfig", () => {
     // key_file is relative to the config's folder, and is not required to exist.
     expect(config.accounts[0].keyFile).toBe(join(REPO_ROOT, "config", "1.pem"));
     expect(config.healthCheckIntervalMs).toBe(30_000);
-    expect(config.apiKey).toEqual({ generate: false, value: "multi_account_proxy_key" });
+    expect(config.apiKey).toEqual({ generate: true });
     expect(config.corsOrigins).toEqual(["*"]);
   });
 
