@@ -1,4 +1,4 @@
-import { MAX_OUTPUT_TOKENS } from "../openai/validate-chat-request";
+import { MAX_OUTPUT_TOKENS } from "../openai/max-output-tokens";
 import { parseBool } from "./parse-bool";
 import { parseByteSize } from "./parse-byte-size";
 import { parseDuration } from "./parse-duration";

@@ -1,5 +1,6 @@
 import type { ChatCompletionRequest } from "./chat-types";
 import { InvalidRequestError } from "./errors";
+import { MAX_OUTPUT_TOKENS } from "./max-output-tokens";
 import {
   clip,
   invalidValue,
@@ -44,8 +45,6 @@ const TOOL_CHOICES = new Set(["auto", "none", "required"]);
 const RESPONSE_FORMATS = new Set(["text", "json_object", "json_schema"]);
 const DETAILS = new Set(["auto", "low", "high"]);
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
-/** Far above any OCI model's output limit (OCI answers 400 past a model's own), far below overflow. */
-export const MAX_OUTPUT_TOKENS = 1_000_000;
 
 
 function validate(body: unknown): ChatCompletionRequest {

@@ -1,6 +1,6 @@
 import { serve, type ServerType } from "@hono/node-server";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { probeAccounts } from "../chat/probe-account";
 import type { ProxyConfig } from "../config/types";
 import { createApp } from "../http/create-app";
@@ -69,6 +69,7 @@ export async function startProxy({ config, logger, port, host = "0.0.0.0", start
     s.once("error", reject);
   });
   const http = server as Server;
+  const unused = trackUnusedConnections(http);
   if (maxConnections > 0) {
     http.maxConnections = maxConnections;
     watchDroppedConnections(http, maxConnections, logger);
@@ -94,7 +95,7 @@ export async function startProxy({ config, logger, port, host = "0.0.0.0", start
     pool,
     close: async (graceMs = 10_000) => {
       health.stop();
-      await closeGracefully(http, pool, graceMs, logger);
+      await closeGracefully(http, unused, pool, graceMs, logger);
     },
   };
 }
@@ -113,12 +114,31 @@ function watchDroppedConnections(server: Server, limit: number, logger: Logger):
   });
 }
 
-async function closeGracefully(server: Server, pool: AccountPool, graceMs: number, logger: Logger): Promise<void> {
+/**
+ * Connections that have not sent a request yet. Clients open them ahead of need (browsers
+ * preconnect; undici opens one when a fetch is aborted); Node's closeIdleConnections() does
+ * not count them as idle, so shutdown would wait out their headers timeout.
+ */
+function trackUnusedConnections(server: Server): Set<Socket> {
+  const unused = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    unused.add(socket);
+    socket.once("close", () => unused.delete(socket));
+  });
+  server.on("request", (req: IncomingMessage) => unused.delete(req.socket));
+  return unused;
+}
+
+async function closeGracefully(server: Server, unused: Set<Socket>, pool: AccountPool, graceMs: number, logger: Logger): Promise<void> {
   let cut = false;
   await new Promise<void>((resolve) => {
-    // Keep-alive sockets go idle as their requests finish; close them as they do, or
-    // close() would wait for their timeouts.
-    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    // Keep-alive sockets go idle as their requests finish; close them as they do (and any
+    // that never carried a request), or close() would wait for their timeouts.
+    const closeUnused = () => {
+      server.closeIdleConnections();
+      for (const socket of unused) socket.destroy();
+    };
+    const sweep = setInterval(closeUnused, 100);
     const force = setTimeout(() => {
       cut = true;
       const { in_flight } = pool.stats().concurrency.global;
@@ -130,7 +150,7 @@ async function closeGracefully(server: Server, pool: AccountPool, graceMs: numbe
       clearTimeout(force);
       resolve();
     });
-    server.closeIdleConnections();
+    closeUnused();
   });
   // The sockets are gone, but a cut stream logs its line when its cancel has run: wait for that.
   const until = Date.now() + LOG_FLUSH_MS;

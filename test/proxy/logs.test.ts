@@ -3,6 +3,7 @@
  * act on, a client that leaves is "cancelled" (never an upstream ERROR), and requests cut
  * by a queue abandon, a dropped stream or the shutdown grace each get their line.
  */
+import { createConnection } from "node:net";
 import { createLogger } from "../../shared/log/logger";
 import { postRaw } from "../helpers/sse";
 import { startStack, type Stack } from "../helpers/stack";
@@ -148,6 +149,21 @@ test("a stream cut by the shutdown grace gets its line before close() returns", 
     expect(ownLines.some((l) => /WARN .*Shutdown grace of 300 ms is over/.test(l))).toBe(true);
     expect(ownLines.filter((l) => / request method=POST/.test(l))).toEqual([expect.stringMatching(/outcome=cancelled/)]);
     await reading;
+  } finally {
+    await own.close();
+  }
+});
+
+test("shutdown does not wait for connections that never sent a request (preconnects)", async () => {
+  const own = await startStack();
+  try {
+    const socket = createConnection({ port: Number(new URL(own.proxy.url).port), host: "127.0.0.1" });
+    socket.on("error", () => {});
+    await new Promise((resolve) => socket.once("connect", resolve));
+    const started = Date.now();
+    await own.proxy.close(30_000);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    socket.destroy();
   } finally {
     await own.close();
   }
