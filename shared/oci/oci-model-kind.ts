@@ -1,5 +1,8 @@
 export type OciModelKind = "chat" | "embedding" | "rerank" | "unknown";
 
+const EMBEDDING = /^cohere\.embed/i;
+const RERANK = /^cohere\.rerank/i;
+
 /**
  * What an OCI model id serves, from OCI's model id families: `cohere.embed-*` embeds text
  * (embedText), `cohere.rerank-*` reranks, every other `vendor.name` chats. A model or
@@ -12,8 +15,7 @@ export type OciModelKind = "chat" | "embedding" | "rerank" | "unknown";
  */
 export function ociModelKind(modelId: string): OciModelKind {
   if (modelId.startsWith("ocid1.")) return "unknown";
-  const id = modelId.toLowerCase();
-  if (id.startsWith("cohere.embed")) return "embedding";
-  if (id.startsWith("cohere.rerank")) return "rerank";
+  if (EMBEDDING.test(modelId)) return "embedding";
+  if (RERANK.test(modelId)) return "rerank";
   return "chat";
 }

@@ -5,7 +5,7 @@
  */
 import type { Stack } from "../helpers/stack";
 import { TEST_MODELS } from "../helpers/write-config";
-import { HI, accountsStats, chat, proxyGet, startPoolStack, waitFor } from "./pool-stack";
+import { accountsStats, chat, postChat, proxyGet, startPoolStack, waitFor } from "./pool-stack";
 
 let stack: Stack;
 beforeAll(async () => {
@@ -111,12 +111,7 @@ describe("a client that leaves", () => {
     stack.sims.forEach((s) => s.setFaults({ interChunkMs: 200 }));
     for (let i = 0; i < 3; i++) {
       const controller = new AbortController();
-      const res = await fetch(`${stack.baseURL}/chat/completions`, {
-        method: "POST",
-        signal: controller.signal,
-        headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ model: "grok-4", stream: true, messages: HI }),
-      });
+      const res = await postChat(stack, { stream: true }, { signal: controller.signal });
       await res.body!.getReader().read();
       controller.abort();
       await waitFor(() => stack.proxy.pool.idle, "the pool to settle");

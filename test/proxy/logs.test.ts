@@ -7,7 +7,7 @@ import { createConnection } from "node:net";
 import { createLogger } from "../../shared/log/logger";
 import { postRaw } from "../helpers/sse";
 import { startStack, type Stack } from "../helpers/stack";
-import { waitFor } from "../pool/pool-stack";
+import { postChat, waitFor } from "../pool/pool-stack";
 
 const lines: string[] = [];
 let stack: Stack;
@@ -28,14 +28,7 @@ beforeEach(() => {
 const requestLines = () => lines.filter((l) => / request method=/.test(l));
 const errorLines = () => lines.filter((l) => / ERROR /.test(l));
 
-function send(body: Record<string, unknown>, signal?: AbortSignal): Promise<Response> {
-  return fetch(`${stack.baseURL}/chat/completions`, {
-    method: "POST",
-    signal,
-    headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: "grok-4", messages: hi, ...body }),
-  });
-}
+const send = (body: Record<string, unknown>, signal?: AbortSignal) => postChat(stack, body, { signal });
 
 test("a request for /x%1B%5B2K writes no terminal escape code", async () => {
   await fetch(`${stack.proxy.url}/x%1B%5B2K`);
@@ -105,12 +98,7 @@ test("60 mixed requests, half abandoned at random moments: not one ERROR line", 
         const controller = new AbortController();
         if (i % 2 === 1) setTimeout(() => controller.abort(), 10 + ((i * 37) % 120));
         try {
-          const res = await fetch(`${own.baseURL}/chat/completions`, {
-            method: "POST",
-            signal: controller.signal,
-            headers: { authorization: `Bearer ${own.apiKey}`, "content-type": "application/json" },
-            body: JSON.stringify({ model: "grok-4", messages: hi, stream: i % 4 < 2 }),
-          });
+          const res = await postChat(own, { stream: i % 4 < 2 }, { signal: controller.signal });
           answered++;
           await res.text();
         } catch {
@@ -135,11 +123,7 @@ test("a stream cut by the shutdown grace gets its line before close() returns", 
   const own = await startStack({ logger: createLogger("text", (line) => ownLines.push(line)) });
   try {
     own.sims[0].setFaults({ interChunkMs: 200 });
-    const res = await fetch(`${own.baseURL}/chat/completions`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${own.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "grok-4", stream: true, messages: hi }),
-    });
+    const res = await postChat(own, { stream: true });
     const reader = res.body!.getReader();
     await reader.read();
     const reading = (async () => {
