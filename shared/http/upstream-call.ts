@@ -6,10 +6,14 @@ import type { AccountPool } from "../pool/account-pool";
 import type { Lease, UpstreamCall } from "../pool/types";
 import { upstreamFailureToOpenAI } from "./upstream-failure-to-openai";
 
-/** Runs a call through the pool; a failure that reaches the client becomes its OpenAI error. */
-export async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: UpstreamCall): Promise<Lease> {
+/**
+ * Runs a call through the pool; a failure that reaches the client becomes its OpenAI error.
+ *
+ * @param model The OCI model id: accounts whose region lacks it are avoided for it.
+ */
+export async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: UpstreamCall, model?: string): Promise<Lease> {
   try {
-    return await pool.send(call, { signal });
+    return await pool.send(call, { signal, model });
   } catch (err) {
     throw err instanceof UpstreamFailure ? upstreamFailureToOpenAI(err) : err;
   }

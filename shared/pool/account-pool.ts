@@ -19,6 +19,8 @@ interface Reservation {
   member: PoolMember;
   permit: BreakerPermit;
   startedAt: number;
+  /** The OCI model asked for (SendOptions.model). */
+  model?: string;
   /** The slot held in the shared store (serverless), if the account has a limit. */
   sharedLease?: SharedLease | null;
 }
@@ -39,6 +41,9 @@ const COOLDOWN_WAIT_MAX_MS = 5_000;
 
 /** How long to wait before looking again for a shared slot another instance may free. */
 const SHARED_SLOT_POLL_MS = 100;
+
+/** An account that answered 404 for a model is asked for it again after this long. */
+const MISSING_MODEL_RETRY_MS = 5 * 60_000;
 
 /**
  * The account pool: picks an account by strategy among those that may take a call
@@ -85,7 +90,7 @@ export class AccountPool {
       // request_timeout bounds each attempt (waiting for a slot plus the first upstream
       // byte), so an account that hangs costs one attempt, not the whole request.
       const deadline = this.clock.now() + this.config.requestTimeoutMs;
-      const reservation = await this.reserve(tried, deadline, options.signal).catch((err: unknown) => {
+      const reservation = await this.reserve(tried, deadline, options).catch((err: unknown) => {
         throw options.signal?.aborted ? new ClientClosedRequestError("queue") : err;
       });
       // A retry with no other usable account: the client gets the failure we have.
@@ -183,11 +188,11 @@ export class AccountPool {
    * Reserves an account, waiting in the queue while all usable ones are busy. On a
    * retry, undefined when no other account is usable at all.
    */
-  private async reserve(tried: Set<number>, deadline: number, signal?: AbortSignal): Promise<Reservation | undefined> {
+  private async reserve(tried: Set<number>, deadline: number, { signal, model }: SendOptions): Promise<Reservation | undefined> {
     // Accounts whose shared slots (other instances' leases) are all taken right now.
     const sharedFull = new Set<number>();
     for (;;) {
-      const now = this.tryReserve(tried, sharedFull);
+      const now = this.tryReserve(tried, sharedFull, model);
       if ("member" in now) {
         if (await this.takeSharedLease(now)) return now;
         sharedFull.add(now.member.index);
@@ -208,7 +213,7 @@ export class AccountPool {
       }
       const queued = await this.queue.wait(
         () => {
-          const later = this.tryReserve(tried, sharedFull);
+          const later = this.tryReserve(tried, sharedFull, model);
           return "member" in later ? later : undefined;
         },
         deadline - this.clock.now(),
@@ -243,10 +248,10 @@ export class AccountPool {
   }
 
   /** Reserves an account now, or says why not. */
-  private tryReserve(tried: Set<number>, sharedFull: ReadonlySet<number>): Reservation | NoAccount {
+  private tryReserve(tried: Set<number>, sharedFull: ReadonlySet<number>, model: string | undefined): Reservation | NoAccount {
     const now = this.clock.now();
     const ready: PoolMember[] = [];
-    const unhealthy: PoolMember[] = [];
+    const fallback: PoolMember[] = [];
     let busy = false;
     let open = 0;
     let cooling = 0;
@@ -268,10 +273,11 @@ export class AccountPool {
         busy = true;
         continue;
       }
-      (member.health.healthy ? ready : unhealthy).push(member);
+      (member.health.healthy && !member.lacksModel(model, now) ? ready : fallback).push(member);
     }
-    // Health can be stale: with nothing healthy left, an unhealthy account is still worth a try.
-    const candidates = ready.length > 0 ? ready : unhealthy;
+    // Health can be stale (and a region may have gained the model): with nothing better
+    // left, an unhealthy account or one that lacked the model is still worth a try.
+    const candidates = ready.length > 0 ? ready : fallback;
     const globalFull = this.config.globalMaxConcurrency > 0 && this.inFlight >= this.config.globalMaxConcurrency;
     if (candidates.length > 0 && !globalFull) {
       const member = this.strategy.pick(candidates);
@@ -279,7 +285,7 @@ export class AccountPool {
       member.inFlight++;
       member.stats.requests++;
       this.inFlight++;
-      return { member, permit, startedAt: now };
+      return { member, permit, startedAt: now, model };
     }
     if (busy || (globalFull && candidates.length > 0)) return { busy: true };
     // A short cooldown (OCI's concurrency 429s say Retry-After: 1) is worth waiting out in
@@ -315,7 +321,7 @@ export class AccountPool {
     this.wakeTimer.unref();
   }
 
-  private settle({ member, permit, startedAt, sharedLease }: Reservation, outcome: CallOutcome): void {
+  private settle({ member, permit, startedAt, sharedLease, model }: Reservation, outcome: CallOutcome): void {
     member.inFlight--;
     this.inFlight--;
     const now = this.clock.now();
@@ -324,12 +330,13 @@ export class AccountPool {
     if (outcome.ok === true) {
       member.breaker.onSuccess(permit);
       member.stats.recordSuccess(now - startedAt);
+      if (model) member.modelServed(model);
       if (!member.health.healthy) this.setHealth(member, true);
     } else if (outcome.ok === "cancelled") {
       member.breaker.onCancel(permit);
       member.stats.cancelled++;
     } else {
-      this.penalise(member, permit, outcome.failure, now);
+      this.penalise(member, permit, outcome.failure, now, model);
     }
     if (shared) {
       if (sharedLease) shared.releaseLease(sharedLease);
@@ -345,8 +352,9 @@ export class AccountPool {
    * leaves breaker and health alone — the account answered, so for the breaker it is alive —
    * and is counted as a client error, not a failure.
    */
-  private penalise(member: PoolMember, permit: BreakerPermit, failure: UpstreamFailure, now: number): void {
+  private penalise(member: PoolMember, permit: BreakerPermit, failure: UpstreamFailure, now: number, model: string | undefined): void {
     const message = failure.details.status ? `HTTP ${failure.details.status}: ${failure.message}` : failure.message;
+    if (failure.kind === "auth" && failure.details.status === 404 && model) member.markModelMissing(model, now + MISSING_MODEL_RETRY_MS);
     if (!failure.blamesAccount) {
       if (failure.details.status !== undefined) member.breaker.onSuccess(permit);
       else member.breaker.onCancel(permit);

@@ -27,6 +27,7 @@ export function accountView(member: PoolMember, now: number) {
     breaker: member.breaker.state,
     cooling_down_until: member.cooldownUntil > now ? new Date(member.cooldownUntil).toISOString() : null,
     cooldown_reason: member.cooldownUntil > now ? (member.cooldownReason ?? null) : null,
+    missing_models: member.modelsMissing(now),
     ...member.stats.toJSON(),
   };
 }

@@ -39,5 +39,10 @@ export type UpstreamCall = (account: Account, attempt: AttemptContext) => Promis
 export interface SendOptions {
   /** Aborted when the client goes away. */
   signal?: AbortSignal;
+  /**
+   * The OCI model the call is for: an account that answered 404 for it is avoided for that
+   * model for a while (while any other account can take the call).
+   */
+  model?: string;
 }
 

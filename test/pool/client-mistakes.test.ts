@@ -60,13 +60,21 @@ test("an embedding model sent to chat is a 400 naming /v1/embeddings; OCI is not
   expect(stack.sims.map((s) => s.stats().requests)).toEqual([0, 0, 0]);
 });
 
-test("a model one account's region lacks (404 NotAuthorizedOrNotFound) fails over, and that account stays healthy", async () => {
-  stack.sims[0].setFaults({ status: 404 });
-  for (let i = 0; i < 6; i++) expect((await chat(stack)).status).toBe(200);
-  expect(stack.sims[0].stats().requests).toBeGreaterThan(0);
+test("a model one account's region lacks (404 NotAuthorizedOrNotFound) fails over; the account is avoided for that model only, and stays healthy", async () => {
+  stack.sims[0].setFaults({ status: 404, model: "xai.grok-4" });
+  const lastModel = () => stack.sims[0].lastRequest()?.body?.servingMode?.modelId;
+  for (let i = 0; i < 9; i++) expect((await chat(stack)).status).toBe(200);
+  // Asked once, then left alone for grok-4: no retry spent on it for every third request.
+  expect(stack.sims[0].stats().requests).toBe(1);
+  expect(lastModel()).toBe("xai.grok-4");
+  // Every other model still goes there.
+  for (let i = 0; i < 3; i++) expect((await chat(stack, { model: "llama-3.3-70b" })).status).toBe(200);
+  expect(stack.sims[0].stats().requests).toBe(2);
+  expect(lastModel()).toBe("meta.llama-3.3-70b-instruct");
   await expectAccountsUnharmed();
   const accounts = await accountsStats(stack);
-  expect(accounts.acct1.client_errors).toBeGreaterThan(0);
+  expect(accounts.acct1).toMatchObject({ client_errors: 1, missing_models: ["xai.grok-4"] });
+  expect(accounts.acct2.missing_models).toEqual([]);
 });
 
 test("a model every account answers 404 for: the client gets 502 naming both causes, no account is harmed", async () => {

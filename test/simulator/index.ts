@@ -45,6 +45,8 @@ export interface FaultPlan {
   hangAfterEvents?: number;
   /** Apply to the next N accepted requests only (default: until cleared). */
   times?: number;
+  /** Only requests for this model (servingMode.modelId) get the fault, e.g. a model the region lacks. */
+  model?: string;
 }
 
 export interface SimulatorOptions {
@@ -122,8 +124,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<OciSimulat
     faultsLeft = plan?.times ?? Infinity;
   }
 
-  function takeFault(): FaultPlan | null {
+  function takeFault(body: any): FaultPlan | null {
     const plan = faults;
+    if (plan?.model !== undefined && body?.servingMode?.modelId !== plan.model) return null;
     if (plan && --faultsLeft <= 0) faults = null;
     return plan;
   }
@@ -261,7 +264,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<OciSimulat
       inFlight--;
     });
 
-    const fault = takeFault();
+    const fault = takeFault(body);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (closed || res.destroyed) return;
     if (fault?.status) {

@@ -47,6 +47,7 @@ export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
         headersTimeoutMs: upstreamStream ? attempt.headersTimeoutMs : nonStreamTimeoutMs,
         bodyTimeoutMs,
       }),
+      ociModelId,
     );
     log.fields.account = lease.account.config.id;
     log.fields.attempts = lease.attempt;
