@@ -49,7 +49,7 @@ export interface InfraConfig {
  */
 export async function loadInfraConfig(file: string, keySecretIds: Iterable<string> = []): Promise<InfraConfig> {
   const shownPath = shown(file);
-  const proxy = await checkConfigFile(shownPath, { keysFromSecrets: new Set(keySecretIds) });
+  const proxy = checkConfigFile(shownPath, { keysFromSecrets: new Set(keySecretIds) });
   return {
     file: proxy.file,
     shownPath,

@@ -30,7 +30,7 @@ export interface BundledConfig {
  *   const { text, warnings } = await bundledConfig("multi_config.conf");
  */
 export async function bundledConfig(path: string): Promise<BundledConfig> {
-  const config = await checkConfigFile(path, { keysFromSecrets: "all" });
+  const config = checkConfigFile(path, { keysFromSecrets: "all" });
   const warnings = [...(config.warnings ?? [])];
   let text = readFileSync(path, "utf8");
   if (!config.apiKeyGenerated) {

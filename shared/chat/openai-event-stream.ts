@@ -1,7 +1,8 @@
 import { createParser } from "eventsource-parser";
 import type { Usage } from "../openai/chat-types";
 import { releaseBody } from "../oci/http-transport";
-import { transportFailure } from "../oci/oci-inference-client";
+import { BodyTooLargeError } from "../oci/http-transport";
+import { MAX_ANSWER_BYTES, transportFailure } from "../oci/oci-inference-client";
 import type { OciStreamTranslator } from "../oci/translate/oci-stream-translator";
 import { upstreamFailureToOpenAI } from "../http/upstream-failure-to-openai";
 import type { CallOutcome, Lease } from "../pool/types";
@@ -39,9 +40,12 @@ export function openAIEventStream(options: EventStreamOptions): ReadableStream<U
   let out = "";
   let pending: Promise<IteratorResult<Buffer>> | undefined;
   let ended = false;
+  // Bytes read since the last complete event: bounds what the parser may buffer.
+  let unparsedBytes = 0;
 
   const parser = createParser({
     onEvent(event) {
+      unparsedBytes = 0;
       for (const chunk of translator.push(event.data)) out += dataEvent(chunk);
     },
   });
@@ -53,8 +57,8 @@ export function openAIEventStream(options: EventStreamOptions): ReadableStream<U
     // upstream may still be generating for nobody: cut it off.
     if (outcome.ok === true) releaseBody(body);
     else body.destroy();
-    lease.release(outcome);
-    options.onEnd?.(outcome, translator.usage);
+    // The pool records a failure caused by the client leaving as "cancelled": log that.
+    options.onEnd?.(lease.release(outcome), translator.usage);
   };
 
   const finish = (controller: ReadableStreamDefaultController<Uint8Array>) => {
@@ -66,7 +70,7 @@ export function openAIEventStream(options: EventStreamOptions): ReadableStream<U
   };
 
   const fail = (controller: ReadableStreamDefaultController<Uint8Array>, err: unknown) => {
-    const failure = transportFailure(err);
+    const failure = transportFailure(err, "read");
     controller.enqueue(encoder.encode(out + errorEvent(upstreamFailureToOpenAI(failure).toJSON())));
     out = "";
     controller.close();
@@ -89,6 +93,8 @@ export function openAIEventStream(options: EventStreamOptions): ReadableStream<U
             }
             pending = undefined;
             if (result.done) return finish(controller);
+            unparsedBytes += result.value.length;
+            if (unparsedBytes > MAX_ANSWER_BYTES) throw new BodyTooLargeError(MAX_ANSWER_BYTES);
             parser.feed(decoder.decode(result.value, { stream: true }));
             if (translator.done) return finish(controller);
             if (out) {

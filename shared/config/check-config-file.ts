@@ -1,7 +1,4 @@
 import { readFileSync } from "node:fs";
-import { createSigningKeySource } from "../oci/create-signing-key-source";
-import { resolveInferenceEndpoint } from "../oci/inference-endpoint";
-import { ConfigError } from "./config-error";
 import { loadConfig } from "./load-config";
 import type { ProxyConfig } from "./types";
 
@@ -17,41 +14,23 @@ export interface CheckConfigFileOptions {
 }
 
 /**
- * Loads a config and runs every start-up check that needs no network, without writing
- * anything: what `npm run build` and `npm run synth` do before they bundle or deploy a
- * config. Beyond loadConfig's checks: each account's region resolves to an inference
- * endpoint (or sets `endpoint`), and each private key it can see parses (with its
- * pass_phrase). Principal auth is not exercised (it needs the cloud's metadata service).
+ * Loads a config and runs every start-up check that needs no network (loadConfig checks
+ * regions, keys, pass phrases and fingerprints before it would write anything), without
+ * writing: what `npm run build` and `npm run synth` do before they bundle or deploy a
+ * config. Principal auth is not exercised (it needs the cloud's metadata service).
  *
- * @returns The config; `warnings` also lists regions not known to offer Generative AI.
- * @throws ConfigError (or an Error of the same one-line shape) naming file, section and key.
+ * @returns The config, with its warnings.
+ * @throws ConfigError naming file, section and key.
  * @example
- *   const config = await checkConfigFile("multi_config.conf", { keysFromSecrets: "all" });
+ *   const config = checkConfigFile("multi_config.conf", { keysFromSecrets: "all" });
  *   for (const warning of config.warnings ?? []) console.warn(warning);
  */
-export async function checkConfigFile(path: string, opts: CheckConfigFileOptions = {}): Promise<ProxyConfig> {
-  const config = loadConfig(path, {
+export function checkConfigFile(path: string, opts: CheckConfigFileOptions = {}): ProxyConfig {
+  return loadConfig(path, {
     multiAccount: opts.multiAccount ?? isMultiAccountFile(path),
     writeApiKey: false,
     keysFromSecrets: opts.keysFromSecrets === "all" ? new EveryAccount() : opts.keysFromSecrets,
   });
-  const warnings = (config.warnings ??= []);
-  for (const account of config.accounts) {
-    try {
-      const endpoint = resolveInferenceEndpoint(account.region, account.endpoint);
-      if (endpoint.warning) warnings.push(`${ConfigError.where(path, account.section, "region")}: ${endpoint.warning}`);
-    } catch (err) {
-      throw new ConfigError(path, account.section, "region", (err as Error).message);
-    }
-    if (account.auth !== "api_key" || (account.keyContent === undefined && account.keyFile === undefined)) continue;
-    try {
-      await createSigningKeySource(account);
-    } catch (err) {
-      // The message already reads "[ACCOUNT_1] key_file /path: not a usable private key (…)".
-      throw new Error(`${path} ${(err as Error).message}`);
-    }
-  }
-  return config;
 }
 
 /**

@@ -68,6 +68,10 @@ export interface ServerConfig {
   maxBodyBytes: number;
   /** When true, /stats/* answer without the API key (admin never does). */
   statsPublic: boolean;
+  /** Node server: time a client has to send its whole request (headers and body). */
+  clientTimeoutMs: number;
+  /** Node server: open client connections at most; beyond that new ones are refused. 0 = no cap. */
+  maxConnections: number;
 }
 
 export interface ProxyConfig {

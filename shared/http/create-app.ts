@@ -2,9 +2,11 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { ProxyConfig } from "../config/types";
 import type { Logger } from "../log/logger";
-import { NotFoundError } from "../openai/errors";
+import { clip } from "../openai/clip";
+import { MethodNotAllowedError, NotFoundError } from "../openai/errors";
 import { probeAccounts } from "../chat/probe-account";
 import type { AccountPool } from "../pool/account-pool";
+import { allowedMethodsOf } from "./allowed-methods";
 import { errorResponse } from "./error-response";
 import { keepSlowAnswersAlive, type SlowAnswerPolicy } from "./keep-slow-answers-alive";
 import { RequestLog } from "./request-log";
@@ -86,11 +88,16 @@ export function createApp({ config, pool, logger, slowAnswers }: AppDeps): Hono<
     return c.json({ ok, accounts: results }, ok ? 200 : 502);
   });
 
-  app.notFound((c) => errorResponse(new NotFoundError(`Unknown endpoint: ${c.req.method} ${c.req.path}`, null, "unknown_url")));
+  const allowedMethods = allowedMethodsOf(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length > 0) return errorResponse(new MethodNotAllowedError(c.req.method, c.req.path, allowed));
+    return errorResponse(new NotFoundError(`Unknown endpoint: ${c.req.method} ${clip(c.req.path)}`, null, "unknown_url"));
+  });
   app.onError((err, c) => {
     const res = errorResponse(err);
     // Unexpected errors become a bare 500 for the client; the log keeps what happened.
-    if (res.status >= 500) c.get("requestLog").fields.error = err.message;
+    c.get("requestLog").noteError(err, res.status);
     return res;
   });
   return app;

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { IncomingMessage } from "node:http";
+import { clip } from "../openai/clip";
 import { InvalidRequestError, PayloadTooLargeError } from "../openai/errors";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -44,7 +45,7 @@ export async function readJsonBody(request: Request, limitBytes: number, incomin
     return JSON.parse(text);
   } catch (err) {
     const type = header("content-type");
-    const hint = type && !type.includes("json") ? ` (content-type was '${type}'; send application/json)` : "";
+    const hint = type && !type.includes("json") ? ` (content-type was '${clip(type)}'; send application/json)` : "";
     throw new InvalidRequestError(`We could not parse the JSON body of your request: ${(err as Error).message}${hint}`);
   }
 }

@@ -1,14 +1,19 @@
 import { readBody } from "../oci/http-transport";
-import { transportFailure } from "../oci/oci-inference-client";
+import { MAX_ANSWER_BYTES, transportFailure } from "../oci/oci-inference-client";
 import { UpstreamFailure } from "../oci/upstream-failure";
+import { ClientClosedRequestError } from "../openai/errors";
 import type { AccountPool } from "../pool/account-pool";
 import type { Lease, UpstreamCall } from "../pool/types";
 import { upstreamFailureToOpenAI } from "./upstream-failure-to-openai";
 
-/** Runs a call through the pool; a failure that reaches the client becomes its OpenAI error. */
-export async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: UpstreamCall): Promise<Lease> {
+/**
+ * Runs a call through the pool; a failure that reaches the client becomes its OpenAI error.
+ *
+ * @param model The OCI model id: accounts whose region lacks it are avoided for it.
+ */
+export async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: UpstreamCall, model?: string): Promise<Lease> {
   try {
-    return await pool.send(call, { signal });
+    return await pool.send(call, { signal, model });
   } catch (err) {
     throw err instanceof UpstreamFailure ? upstreamFailureToOpenAI(err) : err;
   }
@@ -25,14 +30,14 @@ export async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: 
 export async function readLeaseJson<T>(lease: Lease, what: string, translate: (json: unknown) => T): Promise<T> {
   const startedAt = performance.now();
   const fail = (failure: UpstreamFailure) => {
-    lease.release({ ok: false, failure });
-    return upstreamFailureToOpenAI(failure);
+    const recorded = lease.release({ ok: false, failure });
+    return recorded.ok === "cancelled" ? new ClientClosedRequestError("upstream") : upstreamFailureToOpenAI(failure);
   };
   let raw: Buffer;
   try {
-    raw = await readBody(lease.response.body);
+    raw = await readBody(lease.response.body, MAX_ANSWER_BYTES);
   } catch (err) {
-    throw fail(transportFailure(err));
+    throw fail(transportFailure(err, "read"));
   }
   let result: T;
   try {

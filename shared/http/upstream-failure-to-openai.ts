@@ -23,8 +23,11 @@ export function upstreamFailureToOpenAI(failure: UpstreamFailure): OpenAIError {
       return new UpstreamError(
         502,
         `OCI refused the call (HTTP ${status} ${code ?? ""}): ${failure.message}${ref}. ` +
-          "This usually means a missing IAM policy (e.g. 'allow group <group> to use generative-ai-family in tenancy'), " +
-          "a model not offered in the account's region, or a wrong user/fingerprint/key.",
+          (status === 404
+            ? "The model is not offered in the account's region, or no IAM policy lets the user use it " +
+              "(e.g. 'allow group <group> to use generative-ai-family in tenancy')."
+            : "The account's user, fingerprint or key is wrong, or an IAM policy " +
+              "(e.g. 'allow group <group> to use generative-ai-family in tenancy') is missing."),
         "upstream_auth_error",
       );
     case "timeout":

@@ -71,7 +71,7 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
     if (account) account.keyContent = pem;
   }
 
-  const accounts = await createAccounts(config, logger);
+  const accounts = await createAccounts(config);
   const shared = store && new SharedPoolState(store, systemClock, logger, { cacheMs: Number(env.OCIAI_STATE_CACHE_MS ?? 1_000) });
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger, shared });
   const padding = slowAnswers && {

@@ -13,7 +13,7 @@ import { FUNCTIONS } from "../../infra/shared/functions";
 import { StackRefusedError } from "../../infra/shared/refused-stack";
 import { servesClients } from "../../infra/shared/routes";
 import { REPO_ROOT } from "../../infra/shared/stack-options";
-import {
+import { TEST_KEY_FINGERPRINT,
   KEY_MATERIAL_SAMPLE,
   asList,
   awsOptions,
@@ -300,7 +300,7 @@ describe("AWS stack refuses configs its functions cannot run", () => {
   });
 
   test("a region outside the proxy's table (the AWS bundles leave the OCI SDK out)", async () => {
-    const { file } = writeDeployConfig({ principal: false, extra: ["[ACCOUNT_4]", "id = jp", "user = ocid1.user.oc1..u", "fingerprint = f", "key_file = ./partner.pem", "tenancy = ocid1.tenancy.oc1..t", "region = ap-chuncheon-1"] });
+    const { file } = writeDeployConfig({ principal: false, extra: ["[ACCOUNT_4]", "id = jp", "user = ocid1.user.oc1..u", `fingerprint = ${TEST_KEY_FINGERPRINT}`, "key_file = ./partner.pem", "tenancy = ocid1.tenancy.oc1..t", "region = ap-chuncheon-1"] });
     const config = await infraConfig(file);
     expect(() => new AwsStack(Testing.app(), "aws", awsOptions({ configFile: file }), config)).toThrow(
       /\[ACCOUNT_4\] region: "ap-chuncheon-1" is not in the proxy's region table.*set endpoint =/,

@@ -65,7 +65,7 @@ beforeAll(async () => {
     accounts: [{ section: "ACCOUNT_1", keys: { id: "a", user: account.user, fingerprint: account.fingerprint, key_file: join(dir, "key.pem"), tenancy: account.tenancy, region: "us-chicago-1" } }],
   });
   const config = loadConfig(configFile, { multiAccount: true });
-  const pool = new AccountPool(await createAccounts(config, silentLogger), config.pool, config.breaker, { logger: silentLogger });
+  const pool = new AccountPool(await createAccounts(config), config.pool, config.breaker, { logger: silentLogger });
   served = appRoutes(createApp({ config, pool, logger: silentLogger }));
 
   const file = exampleConfigWithKeys();

@@ -1,8 +1,9 @@
+import { keyFingerprint } from "../../shared/oci/key-fingerprint";
 import { AnnotationMetadataEntryType, Testing, type TerraformStack } from "cdktf";
 // Types of the cdktf jest matchers (toHaveResourceWithProperties, …); Testing.setupJest() installs them.
 import "cdktf/lib/testing/adapters/jest";
 import { generateKeyPairSync } from "node:crypto";
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadInfraConfig, type InfraConfig } from "../../infra/shared/load-infra-config";
@@ -16,13 +17,15 @@ export const DIST_DIR = join(REPO_ROOT, "dist");
 export const TEST_KEY_PEM = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 /** Text that must never appear in synthesized output when it only lives in a key file. */
 export const KEY_MATERIAL_SAMPLE = TEST_KEY_PEM.split("\n")[5];
+/** Its OCI fingerprint: start-up checks compare each account's fingerprint with its key. */
+export const TEST_KEY_FINGERPRINT = keyFingerprint(TEST_KEY_PEM);
 
 /** The example config in a temp folder beside the key files it names (1.pem, 2.pem, 3.pem). */
 export function exampleConfigWithKeys(): string {
   const dir = mkdtempSync(join(tmpdir(), "ociai-infra-example-"));
   for (const key of ["1.pem", "2.pem", "3.pem"]) writeFileSync(join(dir, key), TEST_KEY_PEM, { mode: 0o600 });
   const file = join(dir, "multi_config.conf");
-  copyFileSync(EXAMPLE_CONFIG, file);
+  writeFileSync(file, readFileSync(EXAMPLE_CONFIG, "utf8").replace(/^fingerprint = .*$/gm, `fingerprint = ${TEST_KEY_FINGERPRINT}`));
   return file;
 }
 
@@ -113,7 +116,7 @@ export function writeDeployConfig(options: { principal?: boolean; extra?: string
   writeFileSync(keyFile, TEST_KEY_PEM, { mode: 0o600 });
   const home =
     options.principal === false
-      ? ["id = home_chicago", "user = ocid1.user.oc1..aaaahome", "fingerprint = 11:22:33:44:55:66:77:88:99:00:aa:bb:cc:dd:ee:ff", "key_file = ./partner.pem", "tenancy = ocid1.tenancy.oc1..aaaahome", "region = us-chicago-1"]
+      ? ["id = home_chicago", "user = ocid1.user.oc1..aaaahome", `fingerprint = ${TEST_KEY_FINGERPRINT}`, "key_file = ./partner.pem", "tenancy = ocid1.tenancy.oc1..aaaahome", "region = us-chicago-1"]
       : ["id = home_chicago", "auth = resource_principal", "tenancy = ocid1.tenancy.oc1..aaaahome", "region = us-chicago-1"];
   const file = join(dir, "multi_config.conf");
   writeFileSync(
@@ -130,7 +133,7 @@ export function writeDeployConfig(options: { principal?: boolean; extra?: string
       "[ACCOUNT_2]",
       "id = partner_frankfurt",
       "user = ocid1.user.oc1..aaaapartner",
-      "fingerprint = aa:bb:cc:dd:ee:ff:11:22:33:44:55:66:77:88:99:00",
+      `fingerprint = ${TEST_KEY_FINGERPRINT}`,
       "key_file = ./partner.pem",
       "tenancy = ocid1.tenancy.oc1..aaaapartner",
       "compartment_id = ocid1.compartment.oc1..aaaapartnergenai",
@@ -138,7 +141,7 @@ export function writeDeployConfig(options: { principal?: boolean; extra?: string
       "[ACCOUNT_3]",
       "id = inline_ashburn",
       "user = ocid1.user.oc1..aaaainline",
-      "fingerprint = bb:cc:dd:ee:ff:11:22:33:44:55:66:77:88:99:00:aa",
+      `fingerprint = ${TEST_KEY_FINGERPRINT}`,
       `key_content = ${TEST_KEY_PEM.trim().replace(/\n/g, "\\n")}`,
       "tenancy = ocid1.tenancy.oc1..aaaainline",
       "region = us-ashburn-1",

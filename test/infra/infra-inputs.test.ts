@@ -7,7 +7,7 @@ import { ocirRegistry } from "../../infra/oci/ocir-registry";
 import { loadInfraConfig } from "../../infra/shared/load-infra-config";
 import { awsRateExpression, ociCronExpression } from "../../infra/shared/schedule-expression";
 import { awsOptionsFrom, ociOptionsFrom, settingLookup, REPO_ROOT } from "../../infra/shared/stack-options";
-import { EXAMPLE_CONFIG, TEST_KEY_PEM, exampleConfigWithKeys, writeDeployConfig } from "./helpers";
+import { EXAMPLE_CONFIG, TEST_KEY_FINGERPRINT, TEST_KEY_PEM, exampleConfigWithKeys, writeDeployConfig } from "./helpers";
 
 describe("loadInfraConfig (the start-up checks, nothing written)", () => {
   test("reads what infra needs from the example config", async () => {
@@ -22,7 +22,7 @@ describe("loadInfraConfig (the start-up checks, nothing written)", () => {
     // key_file is relative to the config's folder.
     expect(config.accounts[0].keyFile).toBe(join(file, "..", "1.pem"));
     expect(config.healthCheckIntervalMs).toBe(30_000);
-    expect(config.apiKey).toEqual({ generate: false, value: "multi_account_proxy_key" });
+    expect(config.apiKey).toEqual({ generate: true });
   });
 
   test("has no side effects: a placeholder api_key is reported, not written back", async () => {
@@ -46,7 +46,7 @@ describe("loadInfraConfig (the start-up checks, nothing written)", () => {
     try {
       const file = join(dir, "config.conf");
       writeFileSync(join(dir, "key.pem"), TEST_KEY_PEM);
-      writeFileSync(file, "[DEFAULT]\nuser = u\nfingerprint = f\nkey_file = ./key.pem\ntenancy = t\nregion = ap-tokyo-1\nhealth_check_interval = 2m\n[MODELS]\ngrok-4 = xai.grok-4\n");
+      writeFileSync(file, `[DEFAULT]\nuser = u\nfingerprint = ${TEST_KEY_FINGERPRINT}\nkey_file = ./key.pem\ntenancy = t\nregion = ap-tokyo-1\nhealth_check_interval = 2m\n[MODELS]\ngrok-4 = xai.grok-4\n`);
       const config = await loadInfraConfig(file);
       expect(config.proxy.mode).toBe("single");
       expect(config.accounts).toEqual([expect.objectContaining({ id: "default", region: "ap-tokyo-1", auth: "api_key", keyFile: join(dir, "key.pem") })]);
@@ -62,7 +62,7 @@ describe("loadInfraConfig (the start-up checks, nothing written)", () => {
     const dir = mkdtempSync(join(tmpdir(), "ociai-infra-"));
     try {
       const file = join(dir, "multi_config.conf");
-      const account = "[ACCOUNT_1]\nid = a\nuser = u\nfingerprint = f\nkey_file = ./a.pem\ntenancy = t\nregion = us-chicago-1\n";
+      const account = `[ACCOUNT_1]\nid = a\nuser = u\nfingerprint = ${TEST_KEY_FINGERPRINT}\nkey_file = ./a.pem\ntenancy = t\nregion = us-chicago-1\n`;
       writeFileSync(file, `[MODELS]\ngrok-4 = xai.grok-4\n${account}weight = abc\n`);
       await expect(loadInfraConfig(file)).rejects.toThrow('[ACCOUNT_1] weight: expected a positive integer, got "abc"');
       writeFileSync(file, `[MODELS]\ngrok-4 = xai.grok-4\n${account}`);
@@ -70,7 +70,7 @@ describe("loadInfraConfig (the start-up checks, nothing written)", () => {
       // Given as a secret out of band: the key file is not needed here.
       await expect(loadInfraConfig(file, ["a"])).resolves.toMatchObject({ accounts: [{ id: "a", keyFile: undefined }] });
       writeFileSync(join(dir, "a.pem"), "-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n");
-      await expect(loadInfraConfig(file)).rejects.toThrow(/\[ACCOUNT_1\] key_file .*a\.pem: not a usable private key/);
+      await expect(loadInfraConfig(file)).rejects.toThrow(/\[ACCOUNT_1\] key_file: .*a\.pem could not be read as a private key/);
       writeFileSync(join(dir, "a.pem"), TEST_KEY_PEM);
       writeFileSync(file, `[MODELS]\ngrok-4 = xai.grok-4\n${account.replace("us-chicago-1", "mars-north-1")}`);
       await expect(loadInfraConfig(file)).rejects.toThrow(/\[ACCOUNT_1\] region: unknown OCI region "mars-north-1"/);

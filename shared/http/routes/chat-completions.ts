@@ -47,6 +47,7 @@ export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
         headersTimeoutMs: upstreamStream ? attempt.headersTimeoutMs : nonStreamTimeoutMs,
         bodyTimeoutMs,
       }),
+      ociModelId,
     );
     log.fields.account = lease.account.config.id;
     log.fields.attempts = lease.attempt;
@@ -60,7 +61,7 @@ export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
         lease,
         translator,
         keepAliveMs: server.keepAliveIntervalMs,
-        onEnd: (outcome, usage) => log.finish({ outcome: outcome.ok === true ? "ok" : outcome.ok === false ? "upstream_error" : "cancelled", ...usageFields(usage) }),
+        onEnd: (outcome, usage) => log.finishCall(outcome, usage),
       });
       log.deferred = true;
       return new Response(body, { status: 200, headers: SSE_HEADERS });
@@ -87,8 +88,4 @@ function translateRequest(translate: () => OciChatRequest): { chatRequest: OciCh
     if (err instanceof RangeError) throw new InvalidRequestError("The request nests JSON too deeply to process.", null, "nesting_too_deep");
     throw err;
   }
-}
-
-function usageFields(usage: { prompt_tokens: number; completion_tokens: number } | undefined) {
-  return usage ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens } : {};
 }

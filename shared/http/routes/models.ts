@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { NotFoundError } from "../../openai/errors";
+import { modelNotFound } from "../../openai/errors";
 
 interface ModelEntry {
   id: string;
@@ -21,8 +21,9 @@ export function modelsHandlers(models: ReadonlyMap<string, string>) {
   return {
     list: (c: Context) => c.json(list),
     get: (c: Context) => {
-      const entry = entries.get(c.req.param("id") ?? "");
-      if (!entry) throw new NotFoundError(`The model '${c.req.param("id")}' does not exist.`, "model", "model_not_found");
+      const id = c.req.param("id") ?? "";
+      const entry = entries.get(id);
+      if (!entry) throw modelNotFound(id, entries.keys());
       return c.json(entry);
     },
   };
