@@ -111,8 +111,11 @@ function ociBody(compartmentId: string, stream: boolean): string {
   });
 }
 
-/** The floor: a hand-signed request straight to the simulator (key parsed once). */
-export function floorTarget(simUrl: string, account: BenchAccount, stream = false, name = "floor (direct, signed)"): Target {
+/** The baseline path's name in tables and charts. */
+export const DIRECT = "direct to OCI (no gateway)";
+
+/** The floor: a hand-signed request straight to the simulator (key parsed once), named {@link DIRECT}. */
+export function floorTarget(simUrl: string, account: BenchAccount, stream = false, name = DIRECT): Target {
   const url = `${simUrl}/20231130/actions/chat`;
   const body = ociBody(account.account.tenancy, stream);
   return {

@@ -85,7 +85,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
     title: "Non-stream chat completions: latency (ms) and throughput",
     columns: ["path", "conc", "requests", "errors", "p50", "p95", "p99", "added p50", "added p99", "req/s", "gateway CPU ms/req"],
     rows: [],
-    notes: [`added = path minus the floor at the same concurrency; ${rounds} interleaved rounds of ${sliceMs} ms per path and concurrency`],
+    notes: [`added = path minus the direct call at the same concurrency; ${rounds} interleaved rounds of ${sliceMs} ms per path and concurrency`],
   };
   for (const c of levels) {
     const floor = paths[0].byConcurrency.get(c)!.summary;
@@ -131,7 +131,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
     title: "Latency and throughput (non-stream)",
     method: [
       `Closed loop: at each concurrency, that many workers each send the next request as soon as the previous answer is read (undici keep-alive pool, one connection per worker). ${rounds} rounds; in each round every path runs a ${sliceMs} ms slice, the order rotating per round (A B C D, B C D A, …). Each path was warmed up for ${warmupMs} ms at concurrency 8 first.`,
-      `The floor is the same chat call made directly to the simulator, signed in the bench process with \`signRequestHeaders\` and a \`KeyObject\` parsed once. Every path answers the same prompt (\`max_tokens\` ${MAX_TOKENS}) from the same simulator process, which verifies every signature. "gateway CPU" is the proxy's (or Portkey's) utime+stime from /proc over the slices, divided by the requests; the simulator and the load generator run on the same 2 cores, so the floor is also what the machine can do with one hop less.`,
+      `The direct path is the same chat call made straight to the simulator, signed in the bench process with \`signRequestHeaders\` and a \`KeyObject\` parsed once. Every path answers the same prompt (\`max_tokens\` ${MAX_TOKENS}) from the same simulator process, which verifies every signature. "gateway CPU" is the proxy's (or Portkey's) utime+stime from /proc over the slices, divided by the requests; the simulator and the load generator run on the same 2 cores, so the direct path is also what the machine can do with one hop less.`,
     ],
     tables: [table, doors],
     findings: errors.length ? errors : undefined,

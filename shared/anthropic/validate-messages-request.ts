@@ -1,4 +1,5 @@
 import { InvalidRequestError } from "../openai/errors";
+import { MAX_OUTPUT_TOKENS } from "../openai/max-output-tokens";
 import { invalidValue, isObject, missing, modelRequest, optionalBoolean, optionalString, requiredString, wrongType, type Json } from "../openai/request-checks";
 import type { MessagesRequest } from "./messages-types";
 
@@ -26,7 +27,7 @@ export function validateMessagesRequest(body: unknown, forCounting = false): Mes
 function validate(raw: unknown, forCounting: boolean): MessagesRequest {
   const body = modelRequest(raw);
 
-  if (!forCounting || body.max_tokens != null) integer(body, "max_tokens", 1, true);
+  if (!forCounting || body.max_tokens != null) integer(body, "max_tokens", 1, true, { max: MAX_OUTPUT_TOKENS });
   const messages = body.messages;
   if (messages == null) throw missing("messages");
   if (!Array.isArray(messages)) throw wrongType("messages", "an array", messages);
@@ -168,7 +169,7 @@ function validateThinking(thinking: unknown): void {
   if (!isObject(thinking)) throw wrongType("thinking", "an object", thinking);
   const type = thinking.type;
   if (type !== "enabled" && type !== "disabled" && type !== "adaptive") throw invalidValue("thinking.type", type, "'enabled', 'disabled' and 'adaptive'");
-  if (type === "enabled") integer(thinking, "budget_tokens", 1, true, "thinking.budget_tokens");
+  if (type === "enabled") integer(thinking, "budget_tokens", 1, true, { path: "thinking.budget_tokens", max: MAX_OUTPUT_TOKENS });
 }
 
 function validateOutputConfig(config: unknown): void {
@@ -182,14 +183,16 @@ function validateOutputConfig(config: unknown): void {
 }
 
 
-function integer(obj: Json, key: string, min: number, required: boolean, path = key): void {
+/** A whole number >= min (and <= max); one too large to be exact (1e20) fails on the bound, not the type. */
+function integer(obj: Json, key: string, min: number, required: boolean, { path = key, max = Number.MAX_SAFE_INTEGER } = {}): void {
   const value = obj[key];
   if (value == null) {
     if (required) throw missing(path);
     return;
   }
-  if (typeof value !== "number" || !Number.isSafeInteger(value)) throw wrongType(path, "an integer", value);
+  if (typeof value !== "number" || !Number.isInteger(value)) throw wrongType(path, "an integer", value);
   if (value < min) throw new InvalidRequestError(`Invalid '${path}': expected a value >= ${min}, but got ${value} instead.`, path);
+  if (value > max) throw new InvalidRequestError(`Invalid '${path}': expected a value <= ${max}, but got ${value} instead.`, path);
 }
 
 function number(obj: Json, key: string, min: number, max: number): void {

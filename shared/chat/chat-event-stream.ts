@@ -1,9 +1,8 @@
 import { createParser } from "eventsource-parser";
 import type { ChatCompletionChunk, Usage } from "../openai/chat-types";
-import { releaseBody } from "../oci/http-transport";
-import { transportFailure } from "../oci/oci-inference-client";
+import { BodyTooLargeError, releaseBody } from "../oci/http-transport";
+import { MAX_ANSWER_BYTES, transportFailure } from "../oci/oci-inference-client";
 import type { OciStreamTranslator } from "../oci/translate/oci-stream-translator";
-import type { UpstreamFailure } from "../oci/upstream-failure";
 import type { CallOutcome, Lease } from "../pool/types";
 
 /**
@@ -19,8 +18,12 @@ export interface ChunkEncoder {
   keepAlive(): string;
   /** Ends a stream that finished. May wait (a store write) before its last bytes go out. */
   end(usage: Usage | undefined): string | Promise<string>;
-  /** Ends a stream whose upstream failed after the first byte: the error goes in-band. */
-  fail(failure: UpstreamFailure): string;
+  /**
+   * Ends a stream with its error in-band: the upstream failed after the first byte (an
+   * UpstreamFailure), or an answer committed early to keep it alive failed before its
+   * first event (any error the request can end with).
+   */
+  fail(error: unknown): string;
 }
 
 export interface ChatEventStreamOptions {
@@ -61,9 +64,12 @@ export function chatEventStream(options: ChatEventStreamOptions): ReadableStream
   let out = encoder.start();
   let pending: Promise<IteratorResult<Buffer>> | undefined;
   let ended = false;
+  // Bytes read since the last complete event: bounds what the parser may buffer.
+  let unparsedBytes = 0;
 
   const parser = createParser({
     onEvent(event) {
+      unparsedBytes = 0;
       for (const chunk of translator.push(event.data)) out += encoder.chunk(chunk);
     },
   });
@@ -75,8 +81,8 @@ export function chatEventStream(options: ChatEventStreamOptions): ReadableStream
     // upstream may still be generating for nobody: cut it off.
     if (outcome.ok === true) releaseBody(body);
     else body.destroy();
-    lease.release(outcome);
-    options.onEnd?.(outcome, translator.usage);
+    // The pool records a failure caused by the client leaving as "cancelled": log that.
+    options.onEnd?.(lease.release(outcome), translator.usage);
   };
 
   const finish = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
@@ -90,7 +96,7 @@ export function chatEventStream(options: ChatEventStreamOptions): ReadableStream
   };
 
   const fail = (controller: ReadableStreamDefaultController<Uint8Array>, err: unknown) => {
-    const failure = transportFailure(err);
+    const failure = transportFailure(err, "read");
     controller.enqueue(utf8.encode(out + encoder.fail(failure)));
     out = "";
     controller.close();
@@ -118,6 +124,8 @@ export function chatEventStream(options: ChatEventStreamOptions): ReadableStream
             }
             pending = undefined;
             if (result.done) return await finish(controller);
+            unparsedBytes += result.value.length;
+            if (unparsedBytes > MAX_ANSWER_BYTES) throw new BodyTooLargeError(MAX_ANSWER_BYTES);
             parser.feed(decoder.decode(result.value, { stream: true }));
           }
         } catch (err) {

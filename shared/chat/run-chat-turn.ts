@@ -60,7 +60,8 @@ export async function runChatTurn(
         headersTimeoutMs: upstreamStream ? attempt.headersTimeoutMs : nonStreamTimeoutMs,
         bodyTimeoutMs,
       }),
-    { signal },
+    // An account whose region lacks this model is avoided for it.
+    { signal, model: ociModelId },
   );
   const account = lease.account.config.id;
   const attempts = lease.attempt;

@@ -1,15 +1,16 @@
-import { Hono, type Context, type MiddlewareHandler } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
-import { anthropicErrorResponse } from "../anthropic/anthropic-error";
 import type { ProxyConfig } from "../config/types";
 import type { Logger } from "../log/logger";
-import { NotFoundError } from "../openai/errors";
-import { UpstreamFailure } from "../oci/upstream-failure";
+import { clip } from "../openai/clip";
+import { MethodNotAllowedError, NotFoundError } from "../openai/errors";
 import { probeAccounts } from "../chat/probe-account";
 import type { AccountPool } from "../pool/account-pool";
 import { MemoryStateStore } from "../state/memory-state-store";
 import { ResponseStore } from "../state/response-store";
-import { errorResponse } from "./error-response";
+import { allowedMethodsOf } from "./allowed-methods";
+import { keepSlowAnswersAlive, type SlowAnswerPolicy } from "./keep-slow-answers-alive";
+import { renderError } from "./render-error";
 import { RequestLog } from "./request-log";
 import { requireApiKey } from "./require-api-key";
 import { chatCompletionsHandler } from "./routes/chat-completions";
@@ -18,7 +19,6 @@ import { messagesHandlers } from "./routes/messages";
 import { modelsHandlers } from "./routes/models";
 import { responsesHandlers } from "./routes/responses";
 import { adminRoutes, statsRoutes } from "./routes/stats";
-import { upstreamFailureToOpenAI } from "./upstream-failure-to-openai";
 
 export interface AppDeps {
   config: ProxyConfig;
@@ -26,6 +26,8 @@ export interface AppDeps {
   logger: Logger;
   /** Stored Responses API responses; default: in process memory (64 MB, oldest dropped first). */
   responses?: ResponseStore;
+  /** Behind a gateway that cuts silent responses (AWS API Gateway streaming): pad slow answers. */
+  slowAnswers?: SlowAnswerPolicy;
 }
 
 /** What the CLI keeps of stored responses in memory before dropping the oldest. */
@@ -41,7 +43,7 @@ export type AppEnv = { Variables: { requestLog: RequestLog } };
  *   const app = createApp({ config, pool, logger });
  *   const res = await app.fetch(new Request("http://proxy/v1/models", { headers: { authorization: `Bearer ${key}` } }));
  */
-export function createApp({ config, pool, logger, responses }: AppDeps): Hono<AppEnv> {
+export function createApp({ config, pool, logger, responses, slowAnswers }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const auth = requireApiKey(config.apiKey);
   const models = modelsHandlers(config.models);
@@ -51,6 +53,8 @@ export function createApp({ config, pool, logger, responses }: AppDeps): Hono<Ap
   const responseStore = responses ?? new ResponseStore(new MemoryStateStore({ maxBytes: MEMORY_RESPONSES_BYTES }), config.server.responsesTtlMs);
   const responsesApi = responsesHandlers(core, responseStore, logger);
   const messages = messagesHandlers(core);
+  // Routes that wait on OCI: padded behind gateways that cut silent responses.
+  const slow = keepSlowAnswersAlive(slowAnswers);
 
   app.use("*", async (c, next) => {
     const log = new RequestLog(logger, c.req.method, c.req.path);
@@ -87,15 +91,15 @@ export function createApp({ config, pool, logger, responses }: AppDeps): Hono<Ap
   app.route("/", adminRoutes(pool));
 
   for (const prefix of ["/v1", ""]) {
-    app.post(`${prefix}/chat/completions`, auth, chat);
-    app.post(`${prefix}/embeddings`, auth, embeddings);
+    app.post(`${prefix}/chat/completions`, auth, slow(chat));
+    app.post(`${prefix}/embeddings`, auth, slow(embeddings));
     app.get(`${prefix}/models`, auth, models.list);
     app.get(`${prefix}/models/:id{.+}`, auth, models.get);
-    app.post(`${prefix}/responses`, auth, responsesApi.create);
+    app.post(`${prefix}/responses`, auth, slow(responsesApi.create));
     app.get(`${prefix}/responses/:id/input_items`, auth, responsesApi.inputItems);
     app.get(`${prefix}/responses/:id`, auth, responsesApi.get);
     app.delete(`${prefix}/responses/:id`, auth, responsesApi.delete);
-    app.post(`${prefix}/messages`, auth, messages.create);
+    app.post(`${prefix}/messages`, auth, slow(messages.create));
     app.post(`${prefix}/messages/count_tokens`, auth, messages.countTokens);
   }
 
@@ -105,22 +109,18 @@ export function createApp({ config, pool, logger, responses }: AppDeps): Hono<Ap
     return c.json({ ok, accounts: results }, ok ? 200 : 502);
   });
 
-  app.notFound((c) => renderError(c, new NotFoundError(`Unknown endpoint: ${c.req.method} ${c.req.path}`, null, "unknown_url")));
+  const allowedMethods = allowedMethodsOf(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length > 0) return renderError(c, new MethodNotAllowedError(c.req.method, c.req.path, allowed));
+    return renderError(c, new NotFoundError(`Unknown endpoint: ${c.req.method} ${clip(c.req.path)}`, null, "unknown_url"));
+  });
   app.onError((err, c) => {
-    const res = renderError(c, err instanceof UpstreamFailure ? upstreamFailureToOpenAI(err) : err);
+    const res = renderError(c, err);
     // Unexpected errors become a bare 500 for the client; the log keeps what happened.
-    if (res.status >= 500) c.get("requestLog").fields.error = err.message;
+    c.get("requestLog").noteError(err, res.status);
     return res;
   });
   return app;
 }
 
-/**
- * Each API's errors in its own shape: Anthropic's for the Messages API and for any request
- * carrying `anthropic-version` (Anthropic clients send it on every call), OpenAI's otherwise.
- */
-function renderError(c: Context, err: unknown): Response {
-  const path = c.req.path;
-  const anthropic = path.startsWith("/v1/messages") || path.startsWith("/messages") || c.req.header("anthropic-version") !== undefined;
-  return anthropic ? anthropicErrorResponse(err) : errorResponse(err);
-}

@@ -2,8 +2,9 @@ import type { Context } from "hono";
 import { chatEventStream, type ChunkEncoder } from "../chat/chat-event-stream";
 import { encodeCompletion } from "../chat/encode-completion";
 import { runChatTurn, type ChatCore } from "../chat/run-chat-turn";
-import type { ChatCompletion, ChatCompletionRequest, Usage } from "../openai/chat-types";
+import type { ChatCompletion, ChatCompletionRequest } from "../openai/chat-types";
 import type { CompletionIdentity } from "../oci/translate/from-oci-chat-response";
+import { padStreamWith } from "./keep-slow-answers-alive";
 import type { RequestLog } from "./request-log";
 import { SSE_HEADERS } from "./sse";
 
@@ -36,6 +37,9 @@ export async function serveChatTurn(
   const log = c.get("requestLog") as RequestLog;
   const wantsStream = request.stream === true;
   log.fields.stream = wantsStream;
+  // One encoder per stream, known before the wait so a padded answer pads and fails in its shape.
+  const encoder = wantsStream ? output.encoder() : undefined;
+  if (encoder) padStreamWith(c, encoder);
   const turn = await runChatTurn(core, request, ociModelId, { signal: c.req.raw.signal, identity });
   log.fields.account = turn.account;
   log.fields.attempts = turn.attempts;
@@ -44,19 +48,16 @@ export async function serveChatTurn(
     const body = chatEventStream({
       lease: turn.lease,
       translator: turn.translator,
-      encoder: output.encoder(),
+      encoder: encoder ?? output.encoder(),
       keepAliveMs: core.config.server.keepAliveIntervalMs,
-      onEnd: (outcome, usage) => log.finish({ outcome: outcome.ok === true ? "ok" : outcome.ok === false ? "upstream_error" : "cancelled", ...usageFields(usage) }),
+      onEnd: (outcome, usage) => log.finishCall(outcome, usage),
     });
     log.deferred = true;
     return new Response(body, { status: 200, headers: SSE_HEADERS });
   }
-  Object.assign(log.fields, usageFields(turn.completion.usage));
-  if (!wantsStream) return c.json(await output.body(turn.completion));
-  const events = await encodeCompletion(output.encoder(), turn.completion, request.stream_options?.include_usage === true);
+  const usage = turn.completion.usage;
+  if (usage) Object.assign(log.fields, { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens });
+  if (!encoder) return c.json(await output.body(turn.completion));
+  const events = await encodeCompletion(encoder, turn.completion, request.stream_options?.include_usage === true);
   return new Response(events, { status: 200, headers: SSE_HEADERS });
-}
-
-function usageFields(usage: Usage | undefined) {
-  return usage ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens } : {};
 }

@@ -1,5 +1,6 @@
 import type { ChatCompletionRequest } from "./chat-types";
 import { InvalidRequestError } from "./errors";
+import { MAX_OUTPUT_TOKENS } from "./max-output-tokens";
 import {
   clip,
   invalidValue,
@@ -63,8 +64,8 @@ function validate(input: unknown): ChatCompletionRequest {
     optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage");
   }
 
-  optionalInteger(body, "max_tokens", 1);
-  optionalInteger(body, "max_completion_tokens", 1);
+  optionalInteger(body, "max_tokens", 1, MAX_OUTPUT_TOKENS);
+  optionalInteger(body, "max_completion_tokens", 1, MAX_OUTPUT_TOKENS);
   optionalNumber(body, "temperature", 0, 2);
   optionalNumber(body, "top_p", 0, 1);
   optionalInteger(body, "top_k", -1);

@@ -138,7 +138,7 @@ export class SharedPoolState {
   count(member: PoolMember, deltas: SharedCounters): void {
     let totals = this.counters.get(member.id);
     if (!totals) {
-      totals = { requests: 0, successes: 0, failures: 0, rateLimited: 0, latencyMsSum: 0 };
+      totals = { requests: 0, successes: 0, failures: 0, rateLimited: 0, clientErrors: 0, cancelled: 0, latencyMsSum: 0 };
       this.counters.set(member.id, totals);
     }
     for (const field of Object.keys(deltas) as (keyof SharedCounters)[]) totals[field] += deltas[field] ?? 0;

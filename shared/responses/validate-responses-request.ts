@@ -1,4 +1,5 @@
 import { InvalidRequestError } from "../openai/errors";
+import { MAX_OUTPUT_TOKENS } from "../openai/max-output-tokens";
 import {
   invalidValue,
   isObject,
@@ -62,7 +63,7 @@ function validate(raw: unknown): ResponsesRequest {
   if (body.background === true) {
     throw new InvalidRequestError("Background responses are not supported by this proxy; send 'background': false.", "background");
   }
-  optionalInteger(body, "max_output_tokens", 1);
+  optionalInteger(body, "max_output_tokens", 1, MAX_OUTPUT_TOKENS);
   optionalNumber(body, "temperature", 0, 2);
   optionalNumber(body, "top_p", 0, 1);
   if (body.metadata != null && !isObject(body.metadata)) throw wrongType("metadata", "an object", body.metadata);

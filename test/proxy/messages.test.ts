@@ -4,6 +4,7 @@
  */
 import Anthropic from "@anthropic-ai/sdk";
 import { startStack, type Stack } from "../helpers/stack";
+import { TEST_MODELS } from "../helpers/write-config";
 import { chat, startPoolStack } from "../pool/pool-stack";
 
 const PNG_1PX = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
@@ -17,7 +18,8 @@ let stack: Stack;
 let client: Anthropic;
 
 beforeAll(async () => {
-  stack = await startStack({ settings: { request_timeout: "2s", stream_idle_timeout: "2s" } });
+  const models = { ...TEST_MODELS, "embed-english": "cohere.embed-english-v3.0" };
+  stack = await startStack({ models, settings: { request_timeout: "2s", stream_idle_timeout: "2s" } });
   // As Claude Code is pointed at it: ANTHROPIC_BASE_URL is the root, the key goes in x-api-key.
   client = new Anthropic({ baseURL: stack.proxy.url, apiKey: stack.apiKey, maxRetries: 0 });
 });
@@ -237,6 +239,29 @@ describe("errors in Anthropic's shape and the SDK's error classes", () => {
     expect(err).toBeInstanceOf(errorClass);
     expect(err.status).toBe(status);
     expect(err.error).toEqual({ type: "error", error: { type, message: expect.any(String) } });
+  });
+
+  test("an embedding model is a 400 naming the endpoint to use, without calling OCI", async () => {
+    stack.sims[0].resetStats();
+    const err = await client.messages.create({ model: "embed-english", max_tokens: 16, messages: hi }).catch((e) => e);
+    expect(err).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(err.error).toEqual({ type: "error", error: { type: "invalid_request_error", message: expect.stringContaining("use POST /v1/embeddings") } });
+    expect(stack.sims[0].stats().requests).toBe(0);
+  });
+
+  test("a wrong method is 405 with Allow, in Anthropic's shape on Anthropic paths and requests", async () => {
+    for (const [path, headers] of [
+      ["/v1/messages", {}],
+      ["/v1/chat/completions", { "anthropic-version": "2023-06-01" }],
+    ] as const) {
+      const res = await fetch(`${stack.proxy.url}${path}`, { headers: { "x-api-key": stack.apiKey, ...headers } });
+      expect(res.status).toBe(405);
+      expect(res.headers.get("allow")).toBe("POST");
+      expect(await res.json()).toEqual({ type: "error", error: { type: "invalid_request_error", message: expect.stringMatching(/^Method GET is not allowed/) } });
+    }
+    const unknown = await fetch(`${stack.proxy.url}/v1/messages/nope`, { method: "POST", headers: { "x-api-key": stack.apiKey } });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).error.type).toBe("not_found_error");
   });
 
   test("a wrong key is an AuthenticationError", async () => {

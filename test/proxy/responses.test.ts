@@ -5,6 +5,7 @@
 import OpenAI from "openai";
 import { postRaw } from "../helpers/sse";
 import { startStack, type Stack } from "../helpers/stack";
+import { TEST_MODELS } from "../helpers/write-config";
 
 const weather: OpenAI.Responses.FunctionTool = {
   type: "function",
@@ -18,7 +19,8 @@ let stack: Stack;
 let client: OpenAI;
 
 beforeAll(async () => {
-  stack = await startStack({ settings: { request_timeout: "2s", stream_idle_timeout: "2s" } });
+  const models = { ...TEST_MODELS, "embed-english": "cohere.embed-english-v3.0" };
+  stack = await startStack({ models, settings: { request_timeout: "2s", stream_idle_timeout: "2s" } });
   client = stack.client();
 });
 afterAll(() => stack.close());
@@ -227,6 +229,15 @@ describe("errors in OpenAI's shape", () => {
     const err = await client.responses.create({ model: "gpt-9", input: "hi" }).catch((e) => e);
     expect(err).toBeInstanceOf(OpenAI.NotFoundError);
     expect(err.message).toMatch(/grok-4/);
+  });
+
+  test("an embedding model is a 400 model_not_supported naming the endpoint to use, without calling OCI", async () => {
+    stack.sims[0].resetStats();
+    const err = await client.responses.create({ model: "embed-english", input: "hi" }).catch((e) => e);
+    expect(err).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(err).toMatchObject({ code: "model_not_supported", param: "model" });
+    expect(err.message).toMatch(/use POST \/v1\/embeddings/);
+    expect(stack.sims[0].stats().requests).toBe(0);
   });
 
   test("a bad field is a 400 naming it", async () => {

@@ -8,7 +8,7 @@ import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
 import { serveChatTurn, type FrontDoorOutput } from "../serve-chat-turn";
 import { DONE_EVENT, KEEP_ALIVE_COMMENT, dataEvent, errorEvent } from "../sse";
-import { upstreamFailureToOpenAI } from "../upstream-failure-to-openai";
+import { clientErrorOf } from "../upstream-failure-to-openai";
 
 /** Chat Completions keeps no per-stream state: one encoder serves every stream. */
 const chatCompletionsEncoder: ChunkEncoder = {
@@ -16,7 +16,7 @@ const chatCompletionsEncoder: ChunkEncoder = {
   chunk: dataEvent,
   keepAlive: () => KEEP_ALIVE_COMMENT,
   end: () => DONE_EVENT,
-  fail: (failure) => errorEvent(upstreamFailureToOpenAI(failure).toJSON()),
+  fail: (error) => errorEvent(clientErrorOf(error).toJSON()),
 };
 
 const output: FrontDoorOutput = { encoder: () => chatCompletionsEncoder, body: (completion) => completion };

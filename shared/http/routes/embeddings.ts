@@ -27,13 +27,13 @@ export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool:
   return async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;
     const request = validateEmbeddingsRequest(await readRequestJson(c, config.server.maxBodyBytes));
-    const ociModelId = resolveModel(config.models, request.model);
+    const ociModelId = resolveModel(config.models, request.model, "embeddings");
     log.fields.model = request.model;
     const servingMode = servingModeJson(ociModelId);
 
     const batches: string[][] = [];
     for (let i = 0; i < request.input.length; i += OCI_BATCH) batches.push(request.input.slice(i, i + OCI_BATCH));
-    const results = await Promise.all(batches.map((inputs) => embedBatch(pool, c.req.raw.signal, servingMode, inputs, timeouts)));
+    const results = await Promise.all(batches.map((inputs) => embedBatch(pool, c.req.raw.signal, ociModelId, servingMode, inputs, timeouts)));
 
     let index = 0;
     let promptTokens = 0;
@@ -52,6 +52,7 @@ export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool:
 async function embedBatch(
   pool: AccountPool,
   signal: AbortSignal,
+  ociModelId: string,
   servingMode: string,
   inputs: string[],
   timeouts: { bodyTimeoutMs: number },
@@ -63,7 +64,7 @@ async function embedBatch(
         `{"inputs":${inputsJson},"servingMode":${servingMode},"compartmentId":${JSON.stringify(account.config.compartmentId)},"truncate":"END"}`,
         { ...attempt, ...timeouts },
       ),
-    { signal },
+    { signal, model: ociModelId },
   );
   return readLeaseJson(lease, "an embedding result", (json) => {
     const result = json as OciEmbedResult;

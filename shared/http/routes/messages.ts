@@ -10,12 +10,12 @@ import { resolveModel } from "../../chat/resolve-model";
 import type { ChatCore } from "../../chat/run-chat-turn";
 import { supportsReasoningEffort } from "../../chat/supports-reasoning-effort";
 import type { ChatCompletion } from "../../openai/chat-types";
-import { clip } from "../../openai/request-checks";
+import { clip } from "../../openai/clip";
 import { fullResponseToChunks } from "../../oci/translate/full-response-to-chunks";
 import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
 import { serveChatTurn } from "../serve-chat-turn";
-import { upstreamFailureToOpenAI } from "../upstream-failure-to-openai";
+import { clientErrorOf } from "../upstream-failure-to-openai";
 
 /** The Anthropic Messages API over the chat core: POST /v1/messages and /v1/messages/count_tokens. */
 export function messagesHandlers(core: ChatCore) {
@@ -59,7 +59,7 @@ function messagesEncoder(writer: MessagesEventWriter): ChunkEncoder {
     keepAlive: () => PING_EVENT,
     end: (usage) => writer.finish(usage).events,
     fail: (failure) => {
-      const { error } = toAnthropicError(upstreamFailureToOpenAI(failure)).body;
+      const { error } = toAnthropicError(clientErrorOf(failure)).body;
       return writer.fail(error.type, error.message);
     },
   };

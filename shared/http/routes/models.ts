@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { NotFoundError } from "../../openai/errors";
+import { modelNotFound } from "../../openai/errors";
 
 interface ModelEntry {
   id: string;
@@ -39,7 +39,7 @@ export function modelsHandlers(models: ReadonlyMap<string, string>) {
     get: (c: Context) => {
       const id = c.req.param("id") ?? "";
       const entry = anthropic(c) ? anthropicEntries.get(id) : entries.get(id);
-      if (!entry) throw new NotFoundError(`The model '${id}' does not exist.`, "model", "model_not_found");
+      if (!entry) throw modelNotFound(id, entries.keys());
       return c.json(entry);
     },
   };

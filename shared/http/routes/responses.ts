@@ -7,9 +7,8 @@ import { supportsReasoningEffort } from "../../chat/supports-reasoning-effort";
 import type { Logger } from "../../log/logger";
 import type { ChatCompletion } from "../../openai/chat-types";
 import { OpenAIError } from "../../openai/errors";
-import { clip } from "../../openai/request-checks";
+import { clip } from "../../openai/clip";
 import { fullResponseToChunks } from "../../oci/translate/full-response-to-chunks";
-import type { UpstreamFailure } from "../../oci/upstream-failure";
 import type { ResponseContext } from "../../responses/response-envelope";
 import { ResponsesEventWriter } from "../../responses/responses-event-writer";
 import type { FunctionToolSpec, InputItem, ResponseObject } from "../../responses/responses-types";
@@ -20,7 +19,7 @@ import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
 import { serveChatTurn } from "../serve-chat-turn";
 import { KEEP_ALIVE_COMMENT } from "../sse";
-import { upstreamFailureToOpenAI } from "../upstream-failure-to-openai";
+import { clientErrorOf } from "../upstream-failure-to-openai";
 
 type Stored = { response: ResponseObject; input: InputItem[] };
 
@@ -111,8 +110,8 @@ function responsesEncoder(writer: ResponsesEventWriter, save: (response: Respons
       await save(response);
       return events;
     },
-    fail: (failure: UpstreamFailure) => {
-      const error = upstreamFailureToOpenAI(failure);
+    fail: (failure) => {
+      const error = clientErrorOf(failure);
       return writer.fail(error.code ?? "server_error", error.message);
     },
   };
