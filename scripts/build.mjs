@@ -33,7 +33,6 @@ const common = {
 // tracing: start-tracing.ts imports ./otel-tracer lazily, and every bundle that can trace
 // gets it as a separate file beside it, so a cold start without tracing never reads it.
 const OTEL_CHUNK = "otel-tracer.js";
-const TRACING_DIRS = ["cli", "aws/chat", "aws/models", "oci/chat", "oci/models"];
 const lazyImports = {
   name: "lazy-imports",
   setup(b) {
@@ -55,10 +54,11 @@ const record = (file) => sizes.push([file, statSync(file).size]);
 let functions = [];
 let bundled;
 if (!cliOnly) {
-  const [{ FUNCTIONS }, { functionImageFiles }, { bundledConfig }] = await Promise.all([
+  const [{ FUNCTIONS }, { functionImageFiles }, { bundledConfig }, { servesClients }] = await Promise.all([
     tsImport("../infra/shared/functions.ts", import.meta.url),
     tsImport("../infra/oci/function-image.ts", import.meta.url),
     tsImport("./lib/bundled-config.ts", import.meta.url),
+    tsImport("../infra/shared/routes.ts", import.meta.url),
   ]);
   try {
     bundled = await bundledConfig(functionConfig);
@@ -66,7 +66,7 @@ if (!cliOnly) {
     process.stderr.write(`build: ${err.message}\n`);
     process.exit(1);
   }
-  functions = FUNCTIONS.map((spec) => ({ spec, imageFiles: functionImageFiles(spec, version) }));
+  functions = FUNCTIONS.map((spec) => ({ spec, imageFiles: functionImageFiles(spec, version), traces: servesClients(spec.name) }));
   if (!quiet) {
     const example = functionConfig === EXAMPLE_CONFIG ? " (the example: set OCIAI_CONFIG_FILE to bundle yours)" : "";
     console.log(`config: ${functionConfig}${example}`);
@@ -131,12 +131,10 @@ for (const { spec, imageFiles } of functions) {
   );
 }
 await Promise.all(builds);
-// After the functions' folders were made afresh: the tracer chunk beside each bundle that can trace.
-for (const dir of TRACING_DIRS) {
-  if (cliOnly && dir !== "cli") continue;
-  mkdirSync(`${dist}/${dir}`, { recursive: true });
-  copyFileSync(otelChunk, join(dist, dir, OTEL_CHUNK));
-}
+// After the functions' folders were made afresh: the tracer chunk beside each bundle that
+// can trace (the CLI and the client-facing functions).
+const tracingDirs = ["cli", ...functions.filter((f) => f.traces).flatMap(({ spec }) => [`aws/${spec.name}`, `oci/${spec.name}`])];
+for (const dir of tracingDirs) copyFileSync(otelChunk, join(dist, dir, OTEL_CHUNK));
 
 if (!quiet) {
   for (const [file, size] of sizes.sort()) console.log(`${file.padEnd(36)} ${(size / 1024).toFixed(0).padStart(6)} KB`);

@@ -16,6 +16,7 @@ import { awsRateExpression } from "../shared/schedule-expression";
 import { secretWarnings, stackRefusal } from "../shared/stack-checks";
 import { localStatePath, type AwsStackOptions } from "../shared/stack-options";
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from "./iam-policy";
+import { ProxyDashboard } from "./proxy-dashboard";
 import { ProxyLambda } from "./proxy-lambda";
 import { ProxyRestApi } from "./proxy-rest-api";
 import { ProxySecrets } from "./proxy-secrets";
@@ -123,6 +124,9 @@ export class AwsStack extends TerraformStack {
 
     this.addHealthCheckSchedule(prefix);
 
+    // Over the EMF metrics each request's log line carries: no agent, no API call.
+    const dashboard = new ProxyDashboard(this, "dashboard", { namePrefix: prefix, region: options.region, chatFunctionName: this.functions.chat.functionName });
+
     new TerraformOutput(this, "api_base_url", {
       value: api.openAiBaseUrl,
       description: "OpenAI base URL (…/v1): POST {url}/chat/completions, GET {url}/models",
@@ -132,6 +136,10 @@ export class AwsStack extends TerraformStack {
       description: "Secrets Manager secret holding the proxy API key (aws secretsmanager get-secret-value --secret-id …)",
     });
     new TerraformOutput(this, "state_table_name", { value: table.name });
+    new TerraformOutput(this, "cloudwatch_dashboard", {
+      value: dashboard.dashboard.dashboardName,
+      description: "CloudWatch dashboard of requests, latency, time to first token and tokens per model (namespace OCIAIProxy)",
+    });
     new TerraformOutput(this, "test_oci_function_name", {
       value: this.functions["test-oci"].functionName,
       description: "aws lambda invoke --function-name <this> out.json",

@@ -54,7 +54,7 @@ export class ProxyDashboard extends Construct {
       ],
     };
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
-      dashboardName: `${props.namePrefix}-proxy`,
+      dashboardName: props.namePrefix,
       dashboardBody: JSON.stringify(body),
     });
   }

@@ -1,4 +1,5 @@
 import type { FunctionSpec } from "../shared/functions";
+import { servesClients } from "../shared/routes";
 
 /**
  * Base image of every function: the newest Node the Fn CLI offers (fnproject/cli registers
@@ -8,8 +9,18 @@ import type { FunctionSpec } from "../shared/functions";
 export const FUNCTION_BASE_IMAGE = "fnproject/node:24";
 /** Where the image keeps the function (the FDK's and Fn's convention). */
 export const FUNCTION_WORKDIR = "/function";
-/** What the image holds besides the base: the bundle and the config it reads. */
+/** What every image holds besides the base: the bundle and the config it reads. */
 export const FUNCTION_IMAGE_FILES = ["func.js", "config.conf"] as const;
+/**
+ * OpenTelemetry, a separate file beside the bundles of client-facing functions (see
+ * scripts/build.mjs): loaded only when OTEL_* turns tracing on.
+ */
+export const TRACER_CHUNK = "otel-tracer.js";
+
+/** The files of one function's image. */
+export function imageFilesOf(spec: FunctionSpec): string[] {
+  return servesClients(spec.name) ? [...FUNCTION_IMAGE_FILES, TRACER_CHUNK] : [...FUNCTION_IMAGE_FILES];
+}
 
 /**
  * The build context files `npm run build` writes next to dist/oci/<fn>/func.js: a
@@ -21,14 +32,15 @@ export const FUNCTION_IMAGE_FILES = ["func.js", "config.conf"] as const;
  *   functionImageFiles(FUNCTIONS[0])["Dockerfile"] // "FROM fnproject/node:24\nWORKDIR /function\n…"
  */
 export function functionImageFiles(spec: FunctionSpec, version: string): Record<"Dockerfile" | ".dockerignore" | "func.yaml", string> {
+  const files = imageFilesOf(spec);
   return {
     // Only what the image needs goes to the builder (not the 3 MB source map).
-    ".dockerignore": ["*", ...FUNCTION_IMAGE_FILES.map((file) => `!${file}`), ""].join("\n"),
+    ".dockerignore": ["*", ...files.map((file) => `!${file}`), ""].join("\n"),
     Dockerfile: [
       "# Written by scripts/build.mjs: the whole function is func.js (esbuild bundle, FDK included).",
       `FROM ${FUNCTION_BASE_IMAGE}`,
       `WORKDIR ${FUNCTION_WORKDIR}`,
-      `COPY ${FUNCTION_IMAGE_FILES.join(" ")} ${FUNCTION_WORKDIR}/`,
+      `COPY ${files.join(" ")} ${FUNCTION_WORKDIR}/`,
       // Functions run the container as an unprivileged user: files must be world-readable (as fn's own Dockerfiles do).
       `RUN chmod -R o+r ${FUNCTION_WORKDIR}`,
       'ENTRYPOINT ["node", "func.js"]',

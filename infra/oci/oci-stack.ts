@@ -1,4 +1,5 @@
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { OCI_REQUEST_KIND } from "../../shared/metrics/oci-log-line";
 import { Annotations, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { FUNCTIONS, functionName, type FunctionName } from "../shared/functions";
@@ -221,7 +222,7 @@ export class OciStack extends TerraformStack {
       display_name: `${prefix}-logs`,
       description: "Function invocation logs of the OCI AI proxy",
     });
-    new LoggingLog(this, "function-log", {
+    const functionLog = new LoggingLog(this, "function-log", {
       display_name: `${prefix}-invoke`,
       log_group_id: logGroup.id,
       log_type: "SERVICE",
@@ -311,6 +312,11 @@ export class OciStack extends TerraformStack {
     });
     new TerraformOutput(this, "state_bucket", { value: bucket.name });
     new TerraformOutput(this, "application_id", { value: application.id });
+    // Functions' stdout lands in data.message of the invoke log; each request is one line with this kind.
+    new TerraformOutput(this, "request_log_query", {
+      value: `search "${compartmentId}/${logGroup.id}/${functionLog.id}" | where data.message = '*"kind":"${OCI_REQUEST_KIND}"*'`,
+      description: "OCI Logging search (advanced mode) for the proxy's request lines; add and data.message = '*\"failed\":true*' for failures",
+    });
     new TerraformOutput(this, "function_ids", {
       value: functionIds,
       description: "fn invoke <application> test-oci, or: oci fn function invoke --function-id <test-oci> --file - --body ''",

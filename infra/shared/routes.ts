@@ -63,6 +63,10 @@ export const ROUTES: readonly GatewayRoute[] = [
   { method: "GET", path: "/stats/concurrency", fn: "models", streaming: BUFFERED },
   { method: "GET", path: "/stats/circuit-breaker", fn: "models", streaming: BUFFERED },
   { method: "GET", path: "/stats/queue", fn: "models", streaming: BUFFERED },
+  // Observability: Prometheus scrapes, the dashboard page and its charts' data.
+  { method: "GET", path: "/stats/series", fn: "models", streaming: BUFFERED },
+  { method: "GET", path: "/metrics", fn: "models", streaming: BUFFERED },
+  { method: "GET", path: "/dashboard", fn: "models", streaming: BUFFERED },
   { method: "POST", path: "/admin/circuit-breaker/reset", fn: "models", streaming: BUFFERED },
 ];
 

@@ -36,6 +36,8 @@ export interface ChatEventStreamOptions {
   usageGraceMs?: number;
   /** Called once when the stream ends, however it ends. */
   onEnd?: (outcome: CallOutcome, usage: Usage | undefined) => void;
+  /** Called once when the first chunk of the answer is handed to the client (time to first token). */
+  onFirstChunk?: () => void;
 }
 
 const TIMER = Symbol("timer");
@@ -56,12 +58,15 @@ const utf8 = new TextEncoder();
  */
 export function chatEventStream(options: ChatEventStreamOptions): ReadableStream<Uint8Array> {
   const { lease, translator, encoder, keepAliveMs } = options;
+  let onFirstChunk = options.onFirstChunk;
   const usageGraceMs = options.usageGraceMs ?? 2_000;
   const body = lease.response.body;
   const upstream = body[Symbol.asyncIterator]();
   const decoder = new TextDecoder();
   const startedAt = performance.now();
   let out = encoder.start();
+  // Whether `out` holds a chunk of the answer (not only the door's opening event).
+  let outHasChunk = false;
   let pending: Promise<IteratorResult<Buffer>> | undefined;
   let ended = false;
   // Bytes read since the last complete event: bounds what the parser may buffer.
@@ -70,9 +75,27 @@ export function chatEventStream(options: ChatEventStreamOptions): ReadableStream
   const parser = createParser({
     onEvent(event) {
       unparsedBytes = 0;
-      for (const chunk of translator.push(event.data)) out += encoder.chunk(chunk);
+      for (const chunk of translator.push(event.data)) {
+        out += encoder.chunk(chunk);
+        outHasChunk = true;
+      }
     },
   });
+
+  /** The first answer chunk is about to go out: time to first token. */
+  const firstChunk = () => {
+    if (outHasChunk && onFirstChunk) {
+      onFirstChunk();
+      onFirstChunk = undefined;
+    }
+  };
+
+  /** Hands `text` (with `out`) to the client. */
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
+    firstChunk();
+    controller.enqueue(utf8.encode(text));
+    out = "";
+  };
 
   const end = (outcome: CallOutcome) => {
     if (ended) return;
@@ -86,19 +109,22 @@ export function chatEventStream(options: ChatEventStreamOptions): ReadableStream
   };
 
   const finish = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    for (const chunk of translator.finish()) out += encoder.chunk(chunk);
+    for (const chunk of translator.finish()) {
+      out += encoder.chunk(chunk);
+      outHasChunk = true;
+    }
+    // Before onEnd, which ends the request's records.
+    firstChunk();
     // The account's work is done: release it before any wait of the encoder's own.
     end({ ok: true, latencyMs: performance.now() - startedAt });
     const tail = encoder.end(translator.usage);
-    controller.enqueue(utf8.encode(out + (typeof tail === "string" ? tail : await tail)));
-    out = "";
+    send(controller, out + (typeof tail === "string" ? tail : await tail));
     controller.close();
   };
 
   const fail = (controller: ReadableStreamDefaultController<Uint8Array>, err: unknown) => {
     const failure = transportFailure(err, "read");
-    controller.enqueue(utf8.encode(out + encoder.fail(failure)));
-    out = "";
+    send(controller, out + encoder.fail(failure));
     controller.close();
     end({ ok: false, failure });
   };
@@ -109,11 +135,7 @@ export function chatEventStream(options: ChatEventStreamOptions): ReadableStream
         try {
           for (;;) {
             if (translator.done) return await finish(controller);
-            if (out) {
-              controller.enqueue(utf8.encode(out));
-              out = "";
-              return;
-            }
+            if (out) return send(controller, out);
             pending ??= upstream.next();
             const waitMs = translator.finished ? usageGraceMs : keepAliveMs;
             const result = await raceTimer(pending, waitMs);

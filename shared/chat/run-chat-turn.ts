@@ -7,7 +7,7 @@ import { OciStreamTranslator } from "../oci/translate/oci-stream-translator";
 import { toOciChatRequest } from "../oci/translate/to-oci-chat-request";
 import type { AccountPool } from "../pool/account-pool";
 import { readLeaseJson } from "../pool/read-lease-json";
-import type { Lease } from "../pool/types";
+import type { AttemptObserver, Lease } from "../pool/types";
 import { chatDetailsJson } from "./chat-details-json";
 
 /** What every front door runs a chat turn on. */
@@ -44,7 +44,7 @@ export async function runChatTurn(
   { config, pool }: ChatCore,
   request: ChatCompletionRequest,
   ociModelId: string,
-  { signal, identity }: { signal: AbortSignal; identity: CompletionIdentity },
+  { signal, identity, observer }: { signal: AbortSignal; identity: CompletionIdentity; observer?: AttemptObserver },
 ): Promise<ChatTurn> {
   const { server } = config;
   const { streamIdleTimeoutMs: bodyTimeoutMs, nonStreamTimeoutMs } = config.pool;
@@ -61,7 +61,7 @@ export async function runChatTurn(
         bodyTimeoutMs,
       }),
     // An account whose region lacks this model is avoided for it.
-    { signal, model: ociModelId },
+    { signal, model: ociModelId, observer },
   );
   const account = lease.account.config.id;
   const attempts = lease.attempt;

@@ -28,6 +28,7 @@ export function parseServerConfig(readers: readonly SectionReader[]): ServerConf
     corsOrigins: read("cors_origins", parseOriginList, ["*"]),
     maxBodyBytes: read("max_body_size", parseByteSize, 10 * 1024 * 1024),
     statsPublic: read("stats_public", parseBool, false),
+    metricsPublic: read("metrics_public", parseBool, false),
     responsesTtlMs: read("responses_ttl", parseRetention, 30 * 86_400_000),
     clientTimeoutMs: read("client_timeout", parsePositiveDuration, 30_000),
     maxConnections: read("max_connections", (text) => parseInteger(text, 0), 4096),

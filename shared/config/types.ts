@@ -68,6 +68,8 @@ export interface ServerConfig {
   maxBodyBytes: number;
   /** When true, /stats/* answer without the API key (admin never does). */
   statsPublic: boolean;
+  /** When true, GET /metrics answers without the API key (for a Prometheus without credentials). */
+  metricsPublic: boolean;
   /** How long stored Responses API responses are kept for previous_response_id; 0 = never stored. */
   responsesTtlMs: number;
   /** Node server: time a client has to send its whole request (headers and body). */

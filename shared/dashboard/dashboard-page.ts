@@ -31,7 +31,7 @@ const BODY = `
 </section>
 <section class="card"><h2>Accounts</h2><table><thead><tr><th>account</th><th>region</th><th>health</th><th>breaker</th><th class="num">in flight / limit</th><th class="num">cooldown</th><th class="num">requests</th><th class="num">errors</th><th class="num">p95</th><th></th></tr></thead><tbody id="accounts"></tbody></table></section>
 <section class="card"><h2>Tokens per model</h2><table><thead><tr><th>model</th><th class="num">prompt</th><th class="num">completion</th><th class="num">last 5 min</th></tr></thead><tbody id="tokens"></tbody></table>
-<p class="note" id="scope" hidden>On serverless deployments the charts and tokens cover the instance that answered; the accounts table is shared by every instance.</p></section>
+<p class="note" id="scope" hidden>Serverless deployment: the accounts table and the charts come from the counters every instance shares (requests/s, failures and mean upstream latency since this page opened). Time to first token, latency percentiles and tokens per model are in the CloudWatch dashboard (AWS) or the OCI Logging request lines (OCI); this table covers the instance that answered.</p></section>
 </main>`;
 
 export interface DashboardPage {

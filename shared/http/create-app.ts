@@ -11,7 +11,7 @@ import { ResponseStore } from "../state/response-store";
 import { allowedMethodsOf } from "./allowed-methods";
 import { keepSlowAnswersAlive, type SlowAnswerPolicy } from "./keep-slow-answers-alive";
 import { renderError } from "./render-error";
-import { RequestLog } from "./request-log";
+import { RequestLog, type RequestTelemetry } from "./request-log";
 import { requireApiKey } from "./require-api-key";
 import { chatCompletionsHandler } from "./routes/chat-completions";
 import { embeddingsHandler } from "./routes/embeddings";
@@ -19,6 +19,12 @@ import { messagesHandlers } from "./routes/messages";
 import { modelsHandlers } from "./routes/models";
 import { responsesHandlers } from "./routes/responses";
 import { adminRoutes, statsRoutes } from "./routes/stats";
+import { dashboardRoutes } from "../dashboard/dashboard-routes";
+import { metricsRoute } from "../metrics/metrics-route";
+import { ProxyMetrics } from "../metrics/proxy-metrics";
+import { requestLineWriter, type RequestLineFormat } from "../metrics/request-line-writer";
+import { RequestSeries, type SeriesScope } from "../metrics/request-series";
+import type { ProxyTracer } from "../tracing/proxy-tracer";
 
 export interface AppDeps {
   config: ProxyConfig;
@@ -28,6 +34,12 @@ export interface AppDeps {
   responses?: ResponseStore;
   /** Behind a gateway that cuts silent responses (AWS API Gateway streaming): pad slow answers. */
   slowAnswers?: SlowAnswerPolicy;
+  /** OpenTelemetry, when OTEL_* turned it on (startTracing). */
+  tracer?: ProxyTracer;
+  /** How each request's line is written: "log" (default), "emf" on Lambda, "oci" on OCI Functions. */
+  requestLines?: RequestLineFormat;
+  /** Whose requests the dashboard's series see: this "process" (default) or this serverless "instance". */
+  seriesScope?: SeriesScope;
 }
 
 /** What the CLI keeps of stored responses in memory before dropping the oldest. */
@@ -43,9 +55,17 @@ export type AppEnv = { Variables: { requestLog: RequestLog } };
  *   const app = createApp({ config, pool, logger });
  *   const res = await app.fetch(new Request("http://proxy/v1/models", { headers: { authorization: `Bearer ${key}` } }));
  */
-export function createApp({ config, pool, logger, responses, slowAnswers }: AppDeps): Hono<AppEnv> {
+export function createApp({ config, pool, logger, responses, slowAnswers, tracer, requestLines = "log", seriesScope = "process" }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const auth = requireApiKey(config.apiKey);
+  const modelNames = [...config.models.keys()];
+  const metrics = new ProxyMetrics({
+    models: modelNames,
+    accounts: pool.members.map((m) => m.id),
+    pool,
+    series: new RequestSeries({ models: modelNames, scope: seriesScope }),
+  });
+  const telemetry: RequestTelemetry = { lines: requestLineWriter(requestLines, logger), metrics, tracer };
   const models = modelsHandlers(config.models);
   const core = { config, pool };
   const chat = chatCompletionsHandler(core);
@@ -57,7 +77,7 @@ export function createApp({ config, pool, logger, responses, slowAnswers }: AppD
   const slow = keepSlowAnswersAlive(slowAnswers);
 
   app.use("*", async (c, next) => {
-    const log = new RequestLog(logger, c.req.method, c.req.path);
+    const log = new RequestLog(telemetry, c.req.method, c.req.path, c.req.raw);
     c.set("requestLog", log);
     await next();
     log.fields.status = c.res.status;
@@ -89,6 +109,9 @@ export function createApp({ config, pool, logger, responses, slowAnswers }: AppD
   app.use("/admin/*", auth);
   app.route("/", statsRoutes(pool));
   app.route("/", adminRoutes(pool));
+  // The page is public (it holds no data and asks for the key); its data routes are /stats/*.
+  app.route("/", dashboardRoutes({ series: metrics.series! }));
+  app.route("/", metricsRoute({ metrics, auth: config.server.metricsPublic ? undefined : auth, refresh: () => pool.refreshShared() }));
 
   for (const prefix of ["/v1", ""]) {
     app.post(`${prefix}/chat/completions`, auth, slow(chat));

@@ -40,7 +40,7 @@ export async function serveChatTurn(
   // One encoder per stream, known before the wait so a padded answer pads and fails in its shape.
   const encoder = wantsStream ? output.encoder() : undefined;
   if (encoder) padStreamWith(c, encoder);
-  const turn = await runChatTurn(core, request, ociModelId, { signal: c.req.raw.signal, identity });
+  const turn = await runChatTurn(core, request, ociModelId, { signal: c.req.raw.signal, identity, observer: log });
   log.fields.account = turn.account;
   log.fields.attempts = turn.attempts;
 
@@ -50,14 +50,21 @@ export async function serveChatTurn(
       translator: turn.translator,
       encoder: encoder ?? output.encoder(),
       keepAliveMs: core.config.server.keepAliveIntervalMs,
-      onEnd: (outcome, usage) => log.finishCall(outcome, usage),
+      onEnd: (outcome, usage) => {
+        log.finishReason(turn.translator.finishReason);
+        log.finishCall(outcome, usage);
+      },
+      onFirstChunk: () => log.firstToken(),
     });
     log.deferred = true;
     return new Response(body, { status: 200, headers: SSE_HEADERS });
   }
-  const usage = turn.completion.usage;
-  if (usage) Object.assign(log.fields, { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens });
+  const { usage, choices } = turn.completion;
+  if (usage) log.usage(turn.account, usage.prompt_tokens, usage.completion_tokens);
+  for (const choice of choices) log.finishReason(choice.finish_reason);
   if (!encoder) return c.json(await output.body(turn.completion));
   const events = await encodeCompletion(encoder, turn.completion, request.stream_options?.include_usage === true);
+  // A whole answer replayed as a stream: its first token goes out with the rest, now.
+  log.firstToken();
   return new Response(events, { status: 200, headers: SSE_HEADERS });
 }

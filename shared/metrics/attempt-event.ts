@@ -1,22 +1,20 @@
-import type { Account, CallOutcome } from "../pool/types";
+import type { AttemptEvent } from "../pool/types";
 import type { AttemptRecord } from "../tracing/proxy-tracer";
 import { attemptOutcome } from "./metric-labels";
 
-/**
- * What the pool reports when an upstream attempt has ended (retries included): the one
- * event both `ociai_upstream_attempts_total` and the attempt's client span are made from.
- */
-export interface AttemptEvent {
-  account: Account;
-  /** 1 for the first try. */
-  attempt: number;
-  outcome: CallOutcome;
-  /** Epoch ms (the pool's clock). */
-  startedAt: number;
-  endedAt: number;
-  /** The HTTP status of a response that arrived (failures carry theirs in the outcome). */
-  status?: number;
-  opcRequestId?: string;
+export type { AttemptEvent } from "../pool/types";
+
+/** Host and port per inference base URL, parsed once (accounts are fixed for the process). */
+const servers = new Map<string, { address: string; port: number }>();
+
+function serverOf(baseUrl: string): { address: string; port: number } {
+  let server = servers.get(baseUrl);
+  if (!server) {
+    const url = new URL(baseUrl);
+    server = { address: url.hostname, port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80 };
+    servers.set(baseUrl, server);
+  }
+  return server;
 }
 
 /**
@@ -28,7 +26,7 @@ export interface AttemptEvent {
  */
 export function attemptRecord(event: AttemptEvent): AttemptRecord {
   const failure = event.outcome.ok === false ? event.outcome.failure : undefined;
-  const url = new URL(event.account.client.baseUrl);
+  const server = serverOf(event.account.client.baseUrl);
   return {
     account: event.account.config.id,
     attempt: event.attempt,
@@ -37,7 +35,7 @@ export function attemptRecord(event: AttemptEvent): AttemptRecord {
     endedAt: event.endedAt,
     status: failure?.details.status ?? event.status,
     opcRequestId: failure?.details.opcRequestId ?? event.opcRequestId,
-    serverAddress: url.hostname,
-    serverPort: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80,
+    serverAddress: server.address,
+    serverPort: server.port,
   };
 }

@@ -7,8 +7,23 @@ import type { CallOutcome } from "../pool/types";
  */
 
 /** The API surfaces a request can come through (the `endpoint` label). */
-export const ENDPOINTS = ["/v1/chat/completions", "/v1/embeddings", "/v1/responses", "/v1/messages"] as const;
+export const ENDPOINTS = ["/v1/chat/completions", "/v1/embeddings", "/v1/responses", "/v1/messages", "/v1/messages/count_tokens"] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
+
+/** Each endpoint under its two paths (the app serves every route with and without /v1). */
+const ENDPOINT_BY_PATH = new Map<string, Endpoint>(ENDPOINTS.flatMap((e) => [[e, e] as const, [e.slice("/v1".length), e] as const]));
+
+/**
+ * The `endpoint` label of a POST to `path`, or undefined for the other routes (models,
+ * stats, stored responses: not counted as API requests).
+ *
+ * @example
+ *   endpointOf("/chat/completions"); // "/v1/chat/completions"
+ *   endpointOf("/v1/models");        // undefined
+ */
+export function endpointOf(path: string): Endpoint | undefined {
+  return ENDPOINT_BY_PATH.get(path);
+}
 
 /** How one upstream attempt ended (the `outcome` label of `ociai_upstream_attempts_total`). */
 export const ATTEMPT_OUTCOMES = ["ok", "rate_limited", "error", "timeout", "auth", "cancelled", "client_error"] as const;

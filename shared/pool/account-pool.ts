@@ -9,7 +9,8 @@ import { PoolMember } from "./pool-member";
 import { poolStats, type PoolStats } from "./pool-stats";
 import { RetryBudget, backoffMs } from "./retry-budget";
 import { createStrategy, type Strategy } from "./strategies";
-import type { Account, CallOutcome, Lease, SendOptions, UpstreamCall } from "./types";
+import type { UpstreamResponse } from "../oci/oci-inference-client";
+import type { Account, AttemptObserver, CallOutcome, Lease, SendOptions, UpstreamCall } from "./types";
 import { WaitQueue } from "./wait-queue";
 import { changedParts, type SharedLease, type SharedPoolState } from "./shared-pool-state";
 
@@ -23,6 +24,11 @@ interface Reservation {
   model?: string;
   /** The slot held in the shared store (serverless), if the account has a limit. */
   sharedLease?: SharedLease | null;
+  /** Which try of the request this is (1 for the first). */
+  attempt: number;
+  observer: AttemptObserver | undefined;
+  /** The answer, once its headers arrived. */
+  response: UpstreamResponse | undefined;
 }
 
 /** Why no account could be reserved: only busy (wait for a slot), or unusable (answer now). */
@@ -96,6 +102,8 @@ export class AccountPool {
       // A retry with no other usable account: the client gets the failure we have.
       if (!reservation) throw lastFailure!;
       tried.add(reservation.member.index);
+      reservation.attempt = attempt;
+      reservation.observer = options.observer;
       const controller = new AbortController();
       const abort = () => controller.abort();
       options.signal?.addEventListener("abort", abort, { once: true });
@@ -168,6 +176,7 @@ export class AccountPool {
 
   private lease(reservation: Reservation, response: Lease["response"], attempt: number, signal: AbortSignal | undefined, detach: () => void): Lease {
     let recorded: CallOutcome | undefined;
+    reservation.response = response;
     return {
       account: reservation.member.account,
       response,
@@ -285,7 +294,7 @@ export class AccountPool {
       member.inFlight++;
       member.stats.requests++;
       this.inFlight++;
-      return { member, permit, startedAt: now, model };
+      return { member, permit, startedAt: now, model, attempt: 0, observer: undefined, response: undefined };
     }
     if (busy || (globalFull && candidates.length > 0)) return { busy: true };
     // A short cooldown (OCI's concurrency 429s say Retry-After: 1) is worth waiting out in
@@ -321,7 +330,8 @@ export class AccountPool {
     this.wakeTimer.unref();
   }
 
-  private settle({ member, permit, startedAt, sharedLease, model }: Reservation, outcome: CallOutcome): void {
+  private settle(reservation: Reservation, outcome: CallOutcome): void {
+    const { member, permit, startedAt, sharedLease, model } = reservation;
     member.inFlight--;
     this.inFlight--;
     const now = this.clock.now();
@@ -343,6 +353,8 @@ export class AccountPool {
       shared.publish(member, changedParts(before!, member.sharedState()));
       shared.count(member, countersFor(outcome, now - startedAt));
     }
+    const { observer, response } = reservation;
+    observer?.attempt({ account: member.account, attempt: reservation.attempt, outcome, startedAt, endedAt: now, status: response?.status, opcRequestId: response?.opcRequestId });
     this.queue.drain();
   }
 

@@ -36,9 +36,33 @@ export interface AttemptContext {
 
 export type UpstreamCall = (account: Account, attempt: AttemptContext) => Promise<UpstreamResponse>;
 
+/**
+ * One upstream attempt that has ended (retries included): what metrics count and what the
+ * attempt's trace span is made from.
+ */
+export interface AttemptEvent {
+  account: Account;
+  /** 1 for the first try. */
+  attempt: number;
+  outcome: CallOutcome;
+  /** Epoch ms (the pool's clock). */
+  startedAt: number;
+  endedAt: number;
+  /** The HTTP status of a response that arrived (failures carry theirs in the outcome). */
+  status?: number;
+  opcRequestId?: string;
+}
+
+/** Told about each of a request's upstream attempts when it has ended. */
+export interface AttemptObserver {
+  attempt(event: AttemptEvent): void;
+}
+
 export interface SendOptions {
   /** Aborted when the client goes away. */
   signal?: AbortSignal;
+  /** Told about every attempt when it has ended (the request's metrics and trace). */
+  observer?: AttemptObserver;
   /**
    * The OCI model the call is for: an account that answered 404 for it is avoided for that
    * model for a while (while any other account can take the call).

@@ -8,6 +8,7 @@ import type { Logger } from "../log/logger";
 import { createAccounts } from "../pool/create-accounts";
 import { AccountPool } from "../pool/account-pool";
 import { HealthChecker } from "../pool/health-checker";
+import { startTracing } from "../tracing/start-tracing";
 
 export interface RunningProxy {
   url: string;
@@ -32,6 +33,8 @@ export interface StartOptions {
    * every health_check_interval.
    */
   startupCheck?: boolean;
+  /** Where the standard OTEL_* variables are read (default process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A client must start sending its headers within this long of connecting (or of its last request). */
@@ -42,10 +45,10 @@ const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 const LOG_FLUSH_MS = 2_000;
 
 /** Builds the accounts and the app, and serves it over node:http. */
-export async function startProxy({ config, logger, port, host = "0.0.0.0", startupCheck = true }: StartOptions): Promise<RunningProxy> {
-  const accounts = await createAccounts(config);
+export async function startProxy({ config, logger, port, host = "0.0.0.0", startupCheck = true, env = process.env }: StartOptions): Promise<RunningProxy> {
+  const [accounts, tracer] = await Promise.all([createAccounts(config), startTracing(env, logger)]);
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger });
-  const app = createApp({ config, pool, logger });
+  const app = createApp({ config, pool, logger, tracer });
   const health = new HealthChecker(pool, config, logger);
   const { clientTimeoutMs, maxConnections } = config.server;
 
@@ -96,6 +99,8 @@ export async function startProxy({ config, logger, port, host = "0.0.0.0", start
     close: async (graceMs = 10_000) => {
       health.stop();
       await closeGracefully(http, unused, pool, graceMs, logger);
+      // Every request has ended its span by now: export them before the process goes.
+      await tracer?.shutdown();
     },
   };
 }

@@ -18,9 +18,19 @@ const aws = (servesClients: boolean) =>
     servesClients,
     // API Gateway's streaming integration closes a response silent for 5 minutes.
     slowAnswers: API_GATEWAY_STREAMING_POLICY,
+    // CloudWatch Logs extracts the metrics from each request's EMF line: no API call.
+    requestLines: "emf",
   }));
 const oci = (servesClients: boolean) =>
-  lazyRuntime(() => ({ env: process.env, bundleDir: __dirname, secrets: ociVaultSecrets(), apiKeySecretVariable: "OCIAI_API_KEY_SECRET_OCID", servesClients }));
+  lazyRuntime(() => ({
+    env: process.env,
+    bundleDir: __dirname,
+    secrets: ociVaultSecrets(),
+    apiKeySecretVariable: "OCIAI_API_KEY_SECRET_OCID",
+    servesClients,
+    // Function stdout lands in OCI Logging, where searches select these lines by their `kind`.
+    requestLines: "oci",
+  }));
 
 export const awsRuntime = aws(true);
 export const awsProbeRuntime = aws(false);

@@ -9,7 +9,10 @@ import { AccountPool } from "../pool/account-pool";
 import { systemClock } from "../pool/clock";
 import { createAccounts } from "../pool/create-accounts";
 import { SharedPoolState } from "../pool/shared-pool-state";
+import type { RequestLineFormat } from "../metrics/request-line-writer";
 import { ResponseStore } from "../state/response-store";
+import type { ProxyTracer } from "../tracing/proxy-tracer";
+import { startTracing } from "../tracing/start-tracing";
 import { createStateStoreFromEnv } from "./create-state-store";
 import { parseSecretMap, type SecretSource } from "./secret-source";
 
@@ -18,6 +21,13 @@ export interface ServerlessRuntime {
   pool: AccountPool;
   app: ReturnType<typeof createApp>;
   logger: Logger;
+  /** Only when OTEL_* turned tracing on. */
+  tracer?: ProxyTracer;
+  /**
+   * What must be written before an invocation ends (its process may be frozen right after):
+   * shared-state writes and the invocation's spans.
+   */
+  flush(): Promise<void>;
 }
 
 export interface RuntimeEnvironment {
@@ -38,6 +48,11 @@ export interface RuntimeEnvironment {
    * client waiting (keepSlowAnswersAlive). OCIAI_PAD_AFTER_MS / OCIAI_PAD_EVERY_MS tune it.
    */
   slowAnswers?: SlowAnswerPolicy;
+  /**
+   * Each request's line: "emf" on Lambda (CloudWatch turns it into metrics), "oci" on OCI
+   * Functions (flat JSON for OCI Logging). Default "log".
+   */
+  requestLines?: RequestLineFormat;
 }
 
 /**
@@ -45,16 +60,18 @@ export interface RuntimeEnvironment {
  * `OCIAI_CONFIG_FILE`, keys from the secret store), one client per account, the pool
  * sharing its state through the configured store, and the HTTP app.
  */
-export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeySecretVariable, servesClients = true, slowAnswers }: RuntimeEnvironment): Promise<ServerlessRuntime> {
+export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeySecretVariable, servesClients = true, slowAnswers, requestLines }: RuntimeEnvironment): Promise<ServerlessRuntime> {
   const logger = loggerFromEnv(env, "json");
   const configFile = env.OCIAI_CONFIG_FILE ?? join(bundleDir, "config.conf");
   const keySecrets = parseSecretMap(env.OCIAI_ACCOUNT_KEY_SECRETS, "OCIAI_ACCOUNT_KEY_SECRETS");
   const apiKeyRef = env[apiKeySecretVariable];
 
-  const [apiKey, keys, store] = await Promise.all([
+  const [apiKey, keys, store, tracer] = await Promise.all([
     apiKeyRef ? secrets.get(apiKeyRef).then((key) => key.trim()) : undefined,
     Promise.all([...keySecrets].map(async ([id, ref]) => [id, await secrets.get(ref)] as const)),
     createStateStoreFromEnv(env),
+    // Only client-facing functions trace (the others ship without the tracer chunk).
+    servesClients ? startTracing(env, logger) : undefined,
   ]);
   const config = loadConfig(configFile, {
     multiAccount: isMultiAccountFile(configFile),
@@ -81,7 +98,11 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
   };
   // Stored responses live in the shared store too, so a follow-up can land on any instance.
   const responses = store && new ResponseStore(store, config.server.responsesTtlMs);
-  return { config, pool, app: createApp({ config, pool, logger, responses, slowAnswers: padding }), logger };
+  const app = createApp({ config, pool, logger, responses, slowAnswers: padding, tracer, requestLines, seriesScope: "instance" });
+  const flush = async () => {
+    await Promise.all([pool.flushShared(), tracer?.flush()]);
+  };
+  return { config, pool, app, logger, tracer, flush };
 }
 
 function positiveMs(text: string | undefined, name: string): number | undefined {

@@ -8,6 +8,15 @@ import type { AttemptOutcome, Endpoint } from "../metrics/metric-labels";
  */
 export type GenAiOperation = "chat" | "embeddings";
 
+/** The GenAI operation behind each API endpoint; counting tokens calls no model, so it is not traced. */
+export const GENAI_OPERATION: Record<Endpoint, GenAiOperation | undefined> = {
+  "/v1/chat/completions": "chat",
+  "/v1/responses": "chat",
+  "/v1/messages": "chat",
+  "/v1/embeddings": "embeddings",
+  "/v1/messages/count_tokens": undefined,
+};
+
 export interface RequestTraceStart {
   method: string;
   route: Endpoint;

@@ -37,6 +37,7 @@ const DEFAULT_SERVER = {
   corsOrigins: ["*"],
   maxBodyBytes: 10 * 1024 * 1024,
   statsPublic: false,
+  metricsPublic: false,
   responsesTtlMs: 30 * 86_400_000,
   clientTimeoutMs: 30_000,
   maxConnections: 4096,

@@ -1,69 +1,94 @@
 /**
- * GET /dashboard in real headless Chromium (Debian's `chromium`, driven by playwright-core):
- * the page asks for the key, then shows the real pool's accounts and breaker states and
- * follows them as a breaker opens and is reset; charts and tokens fill from the series.
- * A screenshot goes to test-output/ (git-ignored).
+ * GET /dashboard of the built `ociai-proxy` CLI (dist/cli, three accounts on OCI
+ * simulators), in real headless Chromium (Debian's `chromium`, driven by playwright-core):
+ * the page asks for the key, then shows the accounts and their breakers, follows a breaker
+ * that opens under injected faults and is reset from the page, and fills its charts and
+ * token table from real traffic. A screenshot goes to test-output/ (git-ignored).
  */
-import { serve, type ServerType } from "@hono/node-server";
-import { Hono } from "hono";
-import { mkdirSync } from "node:fs";
-import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { dashboardRoutes } from "../../shared/dashboard/dashboard-routes";
-import { errorResponse } from "../../shared/http/error-response";
-import { requireApiKey } from "../../shared/http/require-api-key";
-import { adminRoutes, statsRoutes } from "../../shared/http/routes/stats";
-import { ProxyMetrics } from "../../shared/metrics/proxy-metrics";
-import { RequestSeries } from "../../shared/metrics/request-series";
-import type { Stack } from "../helpers/stack";
-import { chat, startPoolStack } from "../pool/pool-stack";
+import { writeConfig, type ConfigSpec } from "../helpers/write-config";
+import { generateTestAccount, startSimulator, type OciSimulator } from "../simulator";
 
+const CLI = resolve(__dirname, "../../dist/cli/ociai-proxy.js");
 const OUTPUT = join(__dirname, "../../test-output");
 const CHROMIUM = { executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] };
+const API_KEY = "sk-dashboard-0123456789abcdef";
 
-let stack: Stack;
-let metrics: ProxyMetrics;
-let server: ServerType;
+let dir: string;
+let sims: OciSimulator[] = [];
+let proxy: ChildProcess;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  stack = await startPoolStack({ accounts: 3, settings: { retry_attempts: 3 }, breaker: { max_failures: 2, reset_timeout: "60s" } });
-  const pool = stack.proxy.pool;
-  const models = [...stack.config.models.keys()];
-  metrics = new ProxyMetrics({ models, accounts: pool.members.map((m) => m.id), pool, series: new RequestSeries({ models }), processMetrics: false });
-
-  // The routes as the app will mount them: the page is public, /stats/* and /admin/* need the key.
-  const app = new Hono();
-  const auth = requireApiKey(stack.apiKey);
-  for (const path of ["/stats", "/stats/*", "/admin/*"]) app.use(path, auth);
-  app.route("/", statsRoutes(pool));
-  app.route("/", adminRoutes(pool));
-  app.route("/", dashboardRoutes({ series: metrics.series! }));
-  app.onError((err) => errorResponse(err));
-  server = await new Promise<ServerType>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, () => resolve(s));
+  dir = mkdtempSync(join(tmpdir(), "ociai-dashboard-"));
+  const accounts: ConfigSpec["accounts"] = [];
+  for (let i = 0; i < 3; i++) {
+    const { account, privateKeyPem } = generateTestAccount({ tenancy: `ocid1.tenancy.oc1..dash${i}`, user: `ocid1.user.oc1..dash${i}` });
+    writeFileSync(join(dir, `${i}.pem`), privateKeyPem, { mode: 0o600 });
+    const sim = await startSimulator({ accounts: [account] });
+    sims.push(sim);
+    const keys = { id: `acct${i + 1}`, user: account.user, fingerprint: account.fingerprint, key_file: `./${i}.pem`, tenancy: account.tenancy, region: "us-chicago-1", endpoint: sim.url };
+    accounts.push({ section: `ACCOUNT_${i + 1}`, keys });
+  }
+  const config = writeConfig(dir, {
+    mode: "multi",
+    apiKey: API_KEY,
+    settings: { retry_attempts: 3, health_check_interval: "1h" },
+    breaker: { max_failures: 2, reset_timeout: "60s" },
+    accounts,
   });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  proxy = spawn(process.execPath, [CLI, "-multi-account", "-config", config, "-port", "0", "-host", "127.0.0.1"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  proxy.stdout!.on("data", (d) => (output += d));
+  proxy.stderr!.on("data", (d) => (output += d));
+  const port = await new Promise<string>((resolvePort, reject) => {
+    const timer = setInterval(() => {
+      const match = /Starting server on port (\d+)/.exec(output);
+      if (match) {
+        clearInterval(timer);
+        resolvePort(match[1]);
+      }
+    }, 20);
+    proxy.once("exit", () => {
+      clearInterval(timer);
+      reject(new Error(`the CLI exited during start-up:\n${output}`));
+    });
+  });
+  base = `http://127.0.0.1:${port}`;
   browser = await chromium.launch(CHROMIUM);
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => server?.close(resolve));
-  await stack.close();
+  if (proxy && proxy.exitCode === null) {
+    const exited = new Promise((r) => proxy.once("exit", r));
+    proxy.kill("SIGTERM");
+    await exited;
+  }
+  await Promise.all(sims.map((s) => s.close()));
+  rmSync(dir, { recursive: true, force: true });
 });
 
-/** Real chats through the proxy, their outcomes fed to the request-path hooks as the app will. */
-async function traffic(count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    const started = performance.now();
-    const res = await chat(stack, { max_tokens: 8 });
-    const route = metrics.route("/v1/chat/completions", "grok-4");
-    route.finished(res.status, res.at - started);
-    if (res.status === 200) route.tokens(stack.proxy.pool.members[i % 3].id, res.body.usage.prompt_tokens, res.body.usage.completion_tokens);
-  }
+const auth = { authorization: `Bearer ${API_KEY}` };
+
+async function chat(stream = false): Promise<number> {
+  const res = await fetch(`${base}/v1/chat/completions`, {
+    method: "POST",
+    headers: { ...auth, "content-type": "application/json" },
+    body: JSON.stringify({ model: "grok-4", max_tokens: 8, stream, messages: [{ role: "user", content: "hi" }] }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function breakerOf(account: string): Promise<string> {
+  const { circuit_breakers } = await (await fetch(`${base}/stats/circuit-breaker`, { headers: auth })).json();
+  return circuit_breakers.find((b: { id: string }) => b.id === account)?.state;
 }
 
 const cellText = (page: Page, account: string, cell: string) => page.locator(`tr[data-account="${account}"] .${cell}`).textContent();
@@ -77,7 +102,7 @@ async function waitForBreaker(page: Page, account: string, state: string): Promi
 }
 
 test("the page asks for the key, keeps it out of URLs, and follows a breaker opening and being reset", async () => {
-  await traffic(6);
+  for (let i = 0; i < 6; i++) expect(await chat(i % 2 === 1)).toBe(200);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const problems: string[] = [];
   page.on("console", (msg) => msg.type() === "error" && problems.push(msg.text()));
@@ -97,51 +122,61 @@ test("the page asks for the key, keeps it out of URLs, and follows a breaker ope
   await page.click("#login button[type=submit]");
   await page.waitForFunction(() => document.getElementById("login-error")?.textContent === "That key was refused.");
 
-  await page.fill("#key", stack.apiKey);
+  await page.fill("#key", API_KEY);
   await page.click("#login button[type=submit]");
   await waitForBreaker(page, "acct1", "closed");
   expect(await page.locator("tr[data-account] .id").allTextContents()).toEqual(["acct1", "acct2", "acct3"]);
   expect(await cellText(page, "acct2", "breaker")).toBe("closed");
-  expect(await page.evaluate(() => sessionStorage.getItem("ociai-dashboard-key"))).toBe(stack.apiKey);
+  expect(await page.evaluate(() => sessionStorage.getItem("ociai-dashboard-key"))).toBe(API_KEY);
 
   // acct1 fails until its breaker opens; the page shows it within a refresh or two.
-  stack.sims[0].setFaults({ status: 500 });
-  for (let i = 0; i < 12 && stack.proxy.pool.members[0].breaker.state !== "open"; i++) await traffic(1);
-  expect(stack.proxy.pool.members[0].breaker.state).toBe("open");
+  sims[0].setFaults({ status: 500 });
+  for (let i = 0; i < 12 && (await breakerOf("acct1")) !== "open"; i++) await chat();
+  expect(await breakerOf("acct1")).toBe("open");
   await waitForBreaker(page, "acct1", "open");
   expect(await cellText(page, "acct2", "breaker")).toBe("closed");
   expect(Number(await page.locator('tr[data-account="acct1"] td.num').nth(3).textContent())).toBeGreaterThanOrEqual(2);
 
-  // Charts and tokens have data: lines drawn, the model's tokens counted.
-  await page.waitForFunction(() => (document.querySelector("#chart-rps path.line")?.getAttribute("d") ?? "").length > 0, undefined, { timeout: 6_000 });
-  expect(Number(await page.locator('#tokens tr[data-model="grok-4"] td.num').first().textContent())).toBeGreaterThan(0);
+  // Charts and tokens have data from the proxy's own request records.
+  for (const chart of ["#chart-rps", "#chart-latency", "#chart-ttft"]) {
+    await page.waitForFunction((id) => (document.querySelector(`${id} path.line`)?.getAttribute("d") ?? "").length > 0, chart, { timeout: 6_000 });
+  }
+  await page.waitForFunction(() => Number(document.querySelector('#tokens tr[data-model="grok-4"] td.num')?.textContent) > 0, undefined, { timeout: 6_000 });
   mkdirSync(OUTPUT, { recursive: true });
   await page.screenshot({ path: join(OUTPUT, "dashboard.png"), fullPage: true });
 
   // The page's own reset button closes the breaker (POST /admin/circuit-breaker/reset with the key).
-  stack.sims[0].setFaults(null);
+  sims[0].setFaults(null);
   await page.click('tr[data-account="acct1"] button');
   await waitForBreaker(page, "acct1", "closed");
-  expect(stack.proxy.pool.members[0].breaker.state).toBe("closed");
+  expect(await breakerOf("acct1")).toBe("closed");
 
   expect(dataRequests.length).toBeGreaterThan(0);
   for (const r of dataRequests) {
-    expect(r.url).not.toContain(stack.apiKey);
+    expect(r.url).not.toContain(API_KEY);
     expect(r.url.startsWith(`${base}/stats`) || r.url.startsWith(`${base}/admin/`)).toBe(true);
   }
-  expect(dataRequests.filter((r) => r.authorization === `Bearer ${stack.apiKey}`).length).toBeGreaterThan(2);
+  expect(dataRequests.filter((r) => r.authorization === `Bearer ${API_KEY}`).length).toBeGreaterThan(2);
   expect(page.url()).toBe(`${base}/dashboard`);
   expect(problems.filter((p) => !p.includes("401"))).toEqual([]);
   await page.close();
 }, 40_000);
 
-test("GET /stats/series needs the key and refuses a bad window with a 400", async () => {
+test("GET /stats/series needs the key and refuses a bad window with a 400; the page needs none", async () => {
+  expect((await fetch(`${base}/dashboard`)).status).toBe(200);
   expect((await fetch(`${base}/stats/series`)).status).toBe(401);
-  const bad = await fetch(`${base}/stats/series?window=abc`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
+  const bad = await fetch(`${base}/stats/series?window=abc`, { headers: auth });
   expect(bad.status).toBe(400);
   expect((await bad.json()).error).toMatchObject({ type: "invalid_request_error", param: "window" });
-  const ok = await fetch(`${base}/stats/series?window=60`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
-  const view = await ok.json();
+  const series = async () => (await fetch(`${base}/stats/series?window=60`, { headers: auth })).json();
+  const view = await series();
   expect(view).toMatchObject({ interval_ms: 2000, scope: "process" });
   expect(view.t).toHaveLength(30);
+  // The series holds complete 2-second intervals: the requests above show once theirs has ended.
+  let requests = view.summary.requests;
+  for (let i = 0; i < 40 && requests < 6; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    requests = (await series()).summary.requests;
+  }
+  expect(requests).toBeGreaterThanOrEqual(6);
 });

@@ -220,6 +220,15 @@ describe("AWS stack from the example config", () => {
     expect(outputs.state_table_name.value).toBe("${aws_dynamodb_table.state.name}");
   });
 
+  test("a CloudWatch dashboard over the functions' EMF metrics, named in the outputs", () => {
+    const [dashboard] = resources(out, "aws_cloudwatch_dashboard");
+    const body = JSON.parse(dashboard.dashboard_body as string);
+    expect(body.widgets.length).toBeGreaterThan(4);
+    // The chat function's own throttles, by its real name.
+    expect(JSON.stringify(body)).toContain('"FunctionName","${aws_lambda_function.fn-chat_function_');
+    expect(out.json.output!.cloudwatch_dashboard.value).toMatch(/^\$\{aws_cloudwatch_dashboard\.[\w-]+\.dashboard_name\}$/);
+  });
+
   test("requires an AWS provider whose validation accepts 900000 ms streaming timeouts", () => {
     expect(out.json.terraform.required_providers.aws).toEqual({ source: "hashicorp/aws", version: ">= 6.26.0, < 7.0.0" });
     expect(out.json.terraform.required_providers.archive.source).toBe("hashicorp/archive");

@@ -18,6 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FUNCTION_BASE_IMAGE, FUNCTION_WORKDIR } from "../../infra/oci/function-image";
 import { FUNCTIONS } from "../../infra/shared/functions";
+import { servesClients } from "../../infra/shared/routes";
 import { REPO_ROOT } from "../../infra/shared/stack-options";
 import { startFnContainer, type FnContainer } from "../harness/fn-container";
 import { loadLambdaBundle, functionUrlEvent } from "../harness/lambda-runtime";
@@ -164,7 +165,8 @@ describe.each(FUNCTIONS.map((spec) => spec.name))("OCI image of %s, as fn build 
     }
     // The context the builder receives is small: the bundle and its config, not the source map.
     const sent = readdirSync(context).filter((file) => !ignored(patterns, file));
-    expect(sent.sort()).toEqual(["config.conf", "func.js"]);
+    // Client-facing functions also carry the tracer chunk they load when OTEL_* is set.
+    expect(sent.sort()).toEqual(servesClients(fn) ? ["config.conf", "func.js", "otel-tracer.js"] : ["config.conf", "func.js"]);
   });
 
   test("its ENTRYPOINT starts the FDK in the assembled image and serves with /function/config.conf", async () => {

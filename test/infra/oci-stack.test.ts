@@ -223,6 +223,8 @@ describe("OCI stack from the example config", () => {
     expect(Object.keys(outputs.function_ids.value as object).sort()).toEqual(FUNCTIONS.map((f) => f.name).sort());
     expect(outputs.function_ids.description).toContain("fn invoke");
     expect(outputs.image_platform.value).toBe("linux/amd64");
+    // A ready OCI Logging search over the function log for the request lines.
+    expect(outputs.request_log_query.value).toMatch(/^search ".+\/\$\{oci_logging_log_group\.log-group\.id\}\/\$\{oci_logging_log\.function-log\.id\}" \| where data\.message = '\*"kind":"ociai\.request"\*'$/);
   });
 });
 

@@ -11,7 +11,7 @@ test("dashboard widgets use the EMF namespace and metric names the functions wri
   new AwsProvider(stack, "aws", { region: "eu-west-1" });
   new ProxyDashboard(stack, "dashboard", { namePrefix: "ociai-proxy", region: "eu-west-1", chatFunctionName: "ociai-proxy-chat" });
   const [dashboard] = resources(synth(stack), "aws_cloudwatch_dashboard");
-  expect(dashboard.dashboard_name).toBe("ociai-proxy-proxy");
+  expect(dashboard.dashboard_name).toBe("ociai-proxy");
   const body = JSON.parse(dashboard.dashboard_body as string);
 
   const line = JSON.parse(emfRequestLine({ endpoint: "/v1/chat/completions", model: "grok-4", status: 200, durationMs: 1, ttftMs: 1, promptTokens: 1, completionTokens: 1, attempts: 1 }));

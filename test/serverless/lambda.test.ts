@@ -17,6 +17,8 @@ import {
   type StreamingInvocation,
 } from "../harness/lambda-runtime";
 import { builtBundle, startServerlessFixture, type ServerlessFixture } from "../harness/serverless-fixture";
+import { emfProblems } from "../helpers/emf";
+import { startOtlpReceiver } from "../helpers/otlp-receiver";
 
 let fx: ServerlessFixture;
 const initTimes: Array<{ bundle: string; events: string; initMs: number; firstInvokeMs?: number; warmInvokeMs?: number }> = [];
@@ -279,6 +281,51 @@ describe.each<[string, EventBuilder]>([
     expect(body.accounts.map((a: { id: string }) => a.id).sort()).toEqual(["acct1", "acct2"]);
   });
 
+  test("each API request's line is a CloudWatch EMF document carrying its metrics; other routes log plain JSON lines", async () => {
+    const from = chat.logs.length;
+    const res = await chat.invokeStreaming(chatEvent({ model: "grok-4", stream: true, stream_options: { include_usage: true }, messages: hi }));
+    expectInvocationSucceeded(res);
+    const usage = chunks(res).find((c) => c.usage).usage;
+    const docs = chat.logs.slice(from).map((l) => JSON.parse(l.text));
+    const emf = docs.filter((d) => d._aws);
+    expect(emf).toHaveLength(1);
+    expect(emfProblems(emf[0])).toEqual([]);
+    expect(emf[0]).toMatchObject({
+      msg: "request",
+      level: "info",
+      Model: "grok-4",
+      endpoint: "/v1/chat/completions",
+      status: 200,
+      Requests: 1,
+      Failed: 0,
+      PromptTokens: usage.prompt_tokens,
+      CompletionTokens: usage.completion_tokens,
+      UpstreamAttempts: 1,
+    });
+    expect(emf[0].TimeToFirstToken).toBeGreaterThan(0);
+    expect(emf[0].TimeToFirstToken).toBeLessThanOrEqual(emf[0].Latency);
+
+    const before = models.logs.length;
+    await models.invokeBuffered(event({ method: "GET", path: "/v1/models", headers: { Authorization: `Bearer ${fx.apiKey}` } }));
+    const line = models.logs.slice(before).map((l) => JSON.parse(l.text)).find((d) => d.msg === "request");
+    expect(line).toMatchObject({ level: "info", method: "GET", path: "/v1/models", status: 200 });
+    expect(line._aws).toBeUndefined();
+  });
+
+  test("models bundle: /metrics (with the key), the dashboard page and this instance's series", async () => {
+    const get = async (path: string, headers: Record<string, string> = {}) => decodeProxyResult(await models.invokeBuffered(event({ method: "GET", path, headers })));
+    expect((await get("/metrics")).statusCode).toBe(401);
+    const metrics = await get("/metrics", { Authorization: `Bearer ${fx.apiKey}` });
+    expect(metrics.statusCode).toBe(200);
+    expect(metrics.body).toMatch(/^ociai_breaker_state\{account="acct1"\} 0$/m);
+    const page = await get("/dashboard");
+    expect(page.statusCode).toBe(200);
+    expect(page.headers["content-type"]).toMatch(/^text\/html/);
+    expect(page.body).toContain('type="password"');
+    const series = await get("/stats/series", { Authorization: `Bearer ${fx.apiKey}` });
+    expect(JSON.parse(series.body)).toMatchObject({ scope: "instance", interval_ms: 2000 });
+  });
+
   test("what the functions printed is structured JSON with no start-up failure", () => {
     const lines = [...chat.logs, ...models.logs].map((l) => l.text).join("").split("\n").filter(Boolean);
     expect(lines.length).toBeGreaterThan(0);
@@ -346,4 +393,31 @@ describe("a chat instance whose start-up fails", () => {
     expect(errorBody(res.bodyText).type).toBe("server_error");
     expect(res.logs.map((l) => l.text).join("")).toContain("missing.conf");
   });
+});
+
+test("with OTEL_* set, the chat bundle loads its tracer chunk and exports each invocation's spans before the invocation ends", async () => {
+  const receiver = await startOtlpReceiver();
+  // A batch delay of a minute: only the flush after the response can export in time.
+  const traced = loadLambdaBundle(builtBundle("dist/aws/chat/index.js"), {
+    env: { ...fx.env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_BSP_SCHEDULE_DELAY: "60000" },
+  });
+  try {
+    const res = await traced.invokeStreaming(
+      apiGatewayRestEvent({
+        method: "POST",
+        path: "/v1/chat/completions",
+        headers: { Authorization: `Bearer ${fx.apiKey}`, "Content-Type": "application/json", traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" },
+        body: JSON.stringify({ model: "grok-4", stream: true, messages: hi }),
+      }),
+    );
+    expectInvocationSucceeded(res);
+    const spans = receiver.spans.slice();
+    expect(spans.map((s) => s.kind).sort()).toEqual([2, 3]);
+    const server = spans.find((s) => s.kind === 2)!;
+    expect(server).toMatchObject({ traceId: "4bf92f3577b34da6a3ce929d0e0e4736", parentSpanId: "00f067aa0ba902b7", name: "chat grok-4" });
+    expect(server.attributes["gen_ai.response.time_to_first_chunk"]).toBeGreaterThan(0);
+  } finally {
+    traced.dispose();
+    await receiver.close();
+  }
 });

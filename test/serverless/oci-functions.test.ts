@@ -69,6 +69,31 @@ describe("chat function behind OCI API Gateway", () => {
     expect(chunks[chunks.length - 1]).toMatchObject({ choices: [], usage: { total_tokens: expect.any(Number) } });
   });
 
+  test("each API request is one flat JSON line of kind ociai.request for OCI Logging, with its tokens and timings", async () => {
+    const from = containers.chat.output().length;
+    const res = await postChat({ model: "grok-4", stream: true, stream_options: { include_usage: true }, messages: hi });
+    const usage = JSON.parse(sseData(res.text).slice(-2)[0]).usage;
+    let lines: any[] = [];
+    for (let i = 0; i < 50 && lines.length === 0; i++) {
+      lines = containers.chat.output().slice(from).split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l)).filter((d) => d.kind === "ociai.request");
+      if (lines.length === 0) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      level: "info",
+      msg: "request",
+      endpoint: "/v1/chat/completions",
+      model: "grok-4",
+      status: 200,
+      failed: false,
+      prompt_tokens: usage.prompt_tokens,
+      completion_tokens: usage.completion_tokens,
+      attempts: 1,
+    });
+    expect(lines[0].ttft_ms).toBeLessThanOrEqual(lines[0].latency_ms);
+    expect(lines[0]._aws).toBeUndefined();
+  });
+
   test("no API key: Fn-Http-Status 401 with an OpenAI error body", async () => {
     const res = await postChat({ model: "grok-4", messages: hi }, { "Content-Type": "application/json" });
     expect(res.raw.statusCode).toBe(200); // the function answered; the HTTP status travels in Fn-Http-Status

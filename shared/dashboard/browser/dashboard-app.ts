@@ -6,6 +6,9 @@
  * written with textContent / SVG attributes: nothing from the server is parsed as HTML.
  */
 
+import type { SeriesView } from "../../metrics/request-series";
+import { SharedTotalsHistory, type ChartSeries } from "./shared-totals-series";
+
 const KEY_STORAGE = "ociai-dashboard-key";
 const REFRESH_MS = 2_000;
 const WINDOW_S = 300;
@@ -21,8 +24,10 @@ interface AccountView {
   breaker: "closed" | "open" | "half_open";
   cooling_down_until: string | null;
   requests: number;
+  successes: number;
   failures: number;
   rate_limited: number;
+  avg_latency_ms: number | null;
   p95_latency_ms: number | null;
   last_error: { kind: string; message: string } | null;
 }
@@ -33,19 +38,10 @@ interface StatsView {
   queue: { length: number; capacity: number };
 }
 
-interface SeriesView {
-  interval_ms: number;
-  scope: string;
-  t: number[];
-  rps: number[];
-  failed: number[];
-  latency_p50_ms: (number | null)[];
-  latency_p95_ms: (number | null)[];
-  ttft_p50_ms: (number | null)[];
-  ttft_p95_ms: (number | null)[];
-  summary: { rps: number; latency_p50_ms: number | null; latency_p95_ms: number | null; ttft_p50_ms: number | null; ttft_p95_ms: number | null };
-  tokens: { model: string; prompt: number; completion: number; window_prompt: number; window_completion: number }[];
-}
+
+
+/** Serverless: the charts come from the shared account counters (see SharedTotalsHistory). */
+const sharedTotals = new SharedTotalsHistory();
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 let timer: number | undefined;
@@ -99,27 +95,36 @@ async function refresh(): Promise<void> {
 }
 
 function render(stats: StatsView, series: SeriesView, key: string): void {
-  const s = series.summary;
+  const serverless = series.scope === "instance";
+  if (serverless) sharedTotals.add(Date.now(), stats.accounts);
+  const chart: ChartSeries = serverless ? sharedTotals.series(REFRESH_MS) : series;
+  const s = chart.summary;
   const global = stats.concurrency.global;
   setTiles([
     ["requests/s", s.rps.toFixed(2)],
-    ["latency p50 / p95", `${ms(s.latency_p50_ms)} / ${ms(s.latency_p95_ms)}`],
-    ["TTFT p50 / p95", `${ms(s.ttft_p50_ms)} / ${ms(s.ttft_p95_ms)}`],
+    serverless ? ["upstream latency (mean)", ms(s.latency_p50_ms)] : ["latency p50 / p95", `${ms(s.latency_p50_ms)} / ${ms(s.latency_p95_ms)}`],
+    ["TTFT p50 / p95", serverless ? "–" : `${ms(s.ttft_p50_ms)} / ${ms(s.ttft_p95_ms)}`],
     ["in flight", global.limit ? `${global.in_flight} / ${global.limit}` : String(global.in_flight)],
     ["queue", `${stats.queue.length} / ${stats.queue.capacity}`],
   ]);
   renderAccounts(stats.accounts, key);
-  lineChart($("chart-rps"), series.t, [
-    { values: series.rps, className: "s1", label: "requests/s" },
-    { values: series.failed.map((f) => f / (series.interval_ms / 1000)), className: "s3", label: "failed/s" },
+  lineChart($("chart-rps"), chart.t, [
+    { values: chart.rps, className: "s1", label: "requests/s" },
+    { values: chart.failed.map((f) => f / (chart.interval_ms / 1000)), className: "s3", label: "failed/s" },
   ]);
-  lineChart($("chart-latency"), series.t, [
-    { values: series.latency_p50_ms, className: "s1", label: "p50 ms" },
-    { values: series.latency_p95_ms, className: "s2", label: "p95 ms" },
-  ]);
-  lineChart($("chart-ttft"), series.t, [
-    { values: series.ttft_p50_ms, className: "s1", label: "p50 ms" },
-    { values: series.ttft_p95_ms, className: "s2", label: "p95 ms" },
+  lineChart(
+    $("chart-latency"),
+    chart.t,
+    serverless
+      ? [{ values: chart.latency_p50_ms, className: "s1", label: "mean ms" }]
+      : [
+          { values: chart.latency_p50_ms, className: "s1", label: "p50 ms" },
+          { values: chart.latency_p95_ms, className: "s2", label: "p95 ms" },
+        ],
+  );
+  lineChart($("chart-ttft"), chart.t, [
+    { values: chart.ttft_p50_ms, className: "s1", label: "p50 ms" },
+    { values: chart.ttft_p95_ms, className: "s2", label: "p95 ms" },
   ]);
   const tokens = $("tokens");
   tokens.replaceChildren(
@@ -130,7 +135,7 @@ function render(stats: StatsView, series: SeriesView, key: string): void {
       return row;
     }),
   );
-  $("scope").hidden = series.scope !== "instance";
+  $("scope").hidden = !serverless;
 }
 
 function setTiles(tiles: [string, string][]): void {

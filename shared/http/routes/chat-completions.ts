@@ -28,8 +28,8 @@ export function chatCompletionsHandler(core: ChatCore) {
     const log = c.get("requestLog") as RequestLog;
     const request = validateChatRequest(await readRequestJson(c, config.server.maxBodyBytes));
     const ociModelId = resolveModel(config.models, request.model);
-    // Logged only once known to be a configured name: the field is client-controlled text.
-    log.fields.model = request.model;
+    // Recorded only once known to be a configured name: the field is client-controlled text.
+    log.setModel(request.model, ociModelId);
     const identity = { id: `chatcmpl-${randomUUID().replace(/-/g, "")}`, created: Math.floor(Date.now() / 1000), model: request.model };
     return serveChatTurn(c, core, request, ociModelId, identity, output);
   };

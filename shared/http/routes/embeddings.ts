@@ -6,6 +6,7 @@ import { validateEmbeddingsRequest } from "../../openai/validate-embeddings-requ
 import { UpstreamFailure } from "../../oci/upstream-failure";
 import type { AccountPool } from "../../pool/account-pool";
 import { readLeaseJson } from "../../pool/read-lease-json";
+import type { AttemptObserver } from "../../pool/types";
 import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
 
@@ -28,35 +29,49 @@ export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool:
     const log = c.get("requestLog") as RequestLog;
     const request = validateEmbeddingsRequest(await readRequestJson(c, config.server.maxBodyBytes));
     const ociModelId = resolveModel(config.models, request.model, "embeddings");
-    log.fields.model = request.model;
+    log.setModel(request.model, ociModelId);
     const servingMode = servingModeJson(ociModelId);
 
     const batches: string[][] = [];
     for (let i = 0; i < request.input.length; i += OCI_BATCH) batches.push(request.input.slice(i, i + OCI_BATCH));
-    const results = await Promise.all(batches.map((inputs) => embedBatch(pool, c.req.raw.signal, ociModelId, servingMode, inputs, timeouts)));
+    const results = await Promise.all(batches.map((inputs) => embedBatch(pool, c.req.raw.signal, log, ociModelId, servingMode, inputs, timeouts)));
 
     let index = 0;
     let promptTokens = 0;
-    const data = results.flatMap((result) => {
-      promptTokens += result.usage?.promptTokens ?? 0;
+    let attempts = 0;
+    const data = results.flatMap(({ result, account, attempt }) => {
+      const batchTokens = result.usage?.promptTokens ?? 0;
+      promptTokens += batchTokens;
+      attempts += attempt;
+      log.fields.account = account;
+      log.usage(account, batchTokens);
       return (result.embeddings ?? []).map((vector) => ({
         object: "embedding" as const,
         index: index++,
         embedding: request.encoding_format === "base64" ? toBase64(vector) : vector,
       }));
     });
+    log.fields.attempts = attempts;
     return c.json({ object: "list", data, model: request.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
   };
+}
+
+/** One batch's result, with the account that served it and the attempts it took. */
+interface BatchResult {
+  result: OciEmbedResult;
+  account: string;
+  attempt: number;
 }
 
 async function embedBatch(
   pool: AccountPool,
   signal: AbortSignal,
+  observer: AttemptObserver,
   ociModelId: string,
   servingMode: string,
   inputs: string[],
   timeouts: { bodyTimeoutMs: number },
-): Promise<OciEmbedResult> {
+): Promise<BatchResult> {
   const inputsJson = JSON.stringify(inputs);
   const lease = await pool.send(
     (account, attempt) =>
@@ -64,15 +79,16 @@ async function embedBatch(
         `{"inputs":${inputsJson},"servingMode":${servingMode},"compartmentId":${JSON.stringify(account.config.compartmentId)},"truncate":"END"}`,
         { ...attempt, ...timeouts },
       ),
-    { signal, model: ociModelId },
+    { signal, model: ociModelId, observer },
   );
-  return readLeaseJson(lease, "an embedding result", (json) => {
+  const result = await readLeaseJson(lease, "an embedding result", (json) => {
     const result = json as OciEmbedResult;
     if (!Array.isArray(result?.embeddings) || result.embeddings.length !== inputs.length) {
       throw new UpstreamFailure("protocol", "OCI answered an embedding count that does not match the inputs");
     }
     return result;
   });
+  return { result, account: lease.account.config.id, attempt: lease.attempt };
 }
 
 /** `encoding_format: "base64"`: little-endian float32s, as OpenAI sends them. */

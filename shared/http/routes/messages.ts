@@ -24,7 +24,7 @@ export function messagesHandlers(core: ChatCore) {
   const translate = async (c: Context, forCounting: boolean) => {
     const request = validateMessagesRequest(await readRequestJson(c, config.server.maxBodyBytes), forCounting);
     const ociModelId = resolveModel(config.models, request.model);
-    (c.get("requestLog") as RequestLog).fields.model = request.model;
+    (c.get("requestLog") as RequestLog).setModel(request.model, ociModelId);
     const translated = messagesToChatRequest(request, { reasoningEffort: supportsReasoningEffort(ociModelId) });
     return { request, ociModelId, ...translated };
   };

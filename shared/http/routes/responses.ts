@@ -42,7 +42,7 @@ export function responsesHandlers(core: ChatCore, store: ResponseStore, logger: 
     const log = c.get("requestLog") as RequestLog;
     const request = validateResponsesRequest(await readRequestJson(c, config.server.maxBodyBytes));
     const ociModelId = resolveModel(config.models, request.model);
-    log.fields.model = request.model;
+    log.setModel(request.model, ociModelId);
     let history: InputItem[] | undefined;
     if (request.previous_response_id) {
       const previous = await load(request.previous_response_id, "previous_response_id", "previous_response_not_found");

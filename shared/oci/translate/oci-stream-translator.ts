@@ -56,6 +56,7 @@ export class OciStreamTranslator {
   private sawDoneSentinel = false;
   private toolCalled = false;
   private lastUsage: Usage | undefined;
+  private reason: FinishReason | undefined;
   /** GENERIC: calls opened so far. */
   private readonly calls: OpenCall[] = [];
   /** COHERE: tool calls emitted so far, and the text emitted so far. */
@@ -72,6 +73,11 @@ export class OciStreamTranslator {
   /** Nothing more worth reading upstream: call {@link finish} and close. */
   get done(): boolean {
     return this.sawDoneSentinel || (this.finishSent && (this.lastUsage !== undefined || this.opts.format === "COHERE"));
+  }
+
+  /** The finish reason sent, once the finish chunk went out (for traces). */
+  get finishReason(): FinishReason | undefined {
+    return this.reason;
   }
 
   /** Token usage reported upstream, if any yet (for stats, whether or not forwarded). */
@@ -249,6 +255,7 @@ export class OciStreamTranslator {
     // ...and a tool_calls finish without any call would send agents looking for nothing.
     else if (!this.toolCalled && finish === "tool_calls") finish = "stop";
     this.finishSent = true;
+    this.reason = finish;
     out.push(this.chunk({}, finish));
     this.emitUsage(out);
   }
