@@ -199,12 +199,16 @@ export async function startProxyProcess(opts: {
   multiAccount?: boolean;
   name?: string;
   nodeArgs?: string[];
+  /** Another build of the CLI (A/B runs); default dist/cli/ociai-proxy.js. */
+  cli?: string;
+  /** Extra environment, e.g. OTEL_* to trace. */
+  env?: NodeJS.ProcessEnv;
 }): Promise<ProxyProcess> {
-  const args = [...proxyNodeFlags, ...(opts.nodeArgs ?? []), PROXY_CLI, "-port", "0", "-host", "127.0.0.1", "-config", opts.configFile];
+  const args = [...proxyNodeFlags, ...(opts.nodeArgs ?? []), opts.cli ?? PROXY_CLI, "-port", "0", "-host", "127.0.0.1", "-config", opts.configFile];
   if (opts.multiAccount) args.push("-multi-account");
   const proc = spawnLogged(opts.name ?? "proxy", process.execPath, args, {
     logDir: opts.logDir,
-    env: { OCIAI_SHUTDOWN_GRACE_MS: "1000", OCIAI_LOG_FORMAT: "text" },
+    env: { OCIAI_SHUTDOWN_GRACE_MS: "1000", OCIAI_LOG_FORMAT: "text", ...opts.env },
   });
   const port = Number((await waitForLog(proc, /Starting server on port (\d+)/))[1]);
   return { proc, url: `http://127.0.0.1:${port}`, stop: () => stopProcess(proc, 3_000) };

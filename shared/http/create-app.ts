@@ -83,17 +83,20 @@ export function createApp({ config, pool, logger, responses, slowAnswers, tracer
     log.fields.status = c.res.status;
     if (!log.deferred) log.finish();
   });
-  app.use(
-    "*",
-    cors({
-      origin: config.server.corsOrigins.includes("*") ? "*" : config.server.corsOrigins,
-      allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
-      // Empty = reflect Access-Control-Request-Headers (SDKs send x-stainless-* headers).
-      allowHeaders: [],
-      exposeHeaders: ["retry-after", "x-request-id"],
-      maxAge: 600,
-    }),
-  );
+  const anyOrigin = config.server.corsOrigins.includes("*");
+  const corsHeaders = cors({
+    origin: anyOrigin ? "*" : config.server.corsOrigins,
+    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+    // Empty = reflect Access-Control-Request-Headers (SDKs send x-stainless-* headers).
+    allowHeaders: [],
+    exposeHeaders: ["retry-after", "x-request-id"],
+    maxAge: 600,
+  });
+  // Browsers send Origin with every cross-origin request and preflight. Without one (API
+  // clients, same-origin pages) and any origin allowed, the answer is the same with or
+  // without CORS headers, and adding them costs a rebuilt Response per request. With listed
+  // origins every answer says Vary: Origin, so those always go through.
+  app.use("*", anyOrigin ? (c, next) => (c.req.header("origin") === undefined ? next() : corsHeaders(c, next)) : corsHeaders);
 
   // Claude Code probes the base URL (HEAD /) before it sends a key: answer it.
   app.get("/", (c) => c.json({ status: "ok", service: "ociai-proxy" }));

@@ -102,6 +102,27 @@ describe("CORS", () => {
     const res = await fetch(`${stack.baseURL}/models`, { headers: { origin: "https://app.example" } });
     expect(res.status).toBe(401);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
+    expect(res.headers.get("access-control-expose-headers")).toBe("retry-after,x-request-id");
+  });
+
+  test("a request without Origin (no browser involved) gets no CORS headers", async () => {
+    const res = await fetch(`${stack.baseURL}/models`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
+    expect(res.status).toBe(200);
+    expect([...res.headers.keys()].filter((name) => name.startsWith("access-control-"))).toEqual([]);
+  });
+
+  test("with listed origins: a listed one is allowed, another is not, and every answer varies by Origin", async () => {
+    const own = await startStack({ settings: { cors_origins: "https://app.example" } });
+    try {
+      const get = (headers: Record<string, string>) => fetch(`${own.baseURL}/models`, { headers: { authorization: `Bearer ${own.apiKey}`, ...headers } });
+      const listed = await get({ origin: "https://app.example" });
+      expect([listed.headers.get("access-control-allow-origin"), listed.headers.get("vary")]).toEqual(["https://app.example", "Origin"]);
+      const other = await get({ origin: "https://evil.example" });
+      expect([other.headers.get("access-control-allow-origin"), other.headers.get("vary")]).toEqual([null, "Origin"]);
+      expect((await get({})).headers.get("vary")).toBe("Origin");
+    } finally {
+      await own.close();
+    }
   });
 });
 
