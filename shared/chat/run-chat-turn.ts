@@ -7,7 +7,7 @@ import { OciStreamTranslator } from "../oci/translate/oci-stream-translator";
 import { toOciChatRequest } from "../oci/translate/to-oci-chat-request";
 import type { AccountPool } from "../pool/account-pool";
 import { readLeaseJson } from "../pool/read-lease-json";
-import type { AttemptObserver, Lease } from "../pool/types";
+import type { AttemptObserver, ClientSignal, Lease } from "../pool/types";
 import { chatDetailsJson } from "./chat-details-json";
 
 /** What every front door runs a chat turn on. */
@@ -44,7 +44,7 @@ export async function runChatTurn(
   { config, pool }: ChatCore,
   request: ChatCompletionRequest,
   ociModelId: string,
-  { signal, identity, observer }: { signal: AbortSignal; identity: CompletionIdentity; observer?: AttemptObserver },
+  { signal, identity, observer }: { signal?: ClientSignal; identity: CompletionIdentity; observer?: AttemptObserver },
 ): Promise<ChatTurn> {
   const { server } = config;
   const { streamIdleTimeoutMs: bodyTimeoutMs, nonStreamTimeoutMs } = config.pool;

@@ -4,6 +4,7 @@ import { encodeCompletion } from "../chat/encode-completion";
 import { runChatTurn, type ChatCore } from "../chat/run-chat-turn";
 import type { ChatCompletion, ChatCompletionRequest } from "../openai/chat-types";
 import type { CompletionIdentity } from "../oci/translate/from-oci-chat-response";
+import { clientSignal } from "./client-signal";
 import { padStreamWith } from "./keep-slow-answers-alive";
 import type { RequestLog } from "./request-log";
 import { SSE_HEADERS } from "./sse";
@@ -40,7 +41,7 @@ export async function serveChatTurn(
   // One encoder per stream, known before the wait so a padded answer pads and fails in its shape.
   const encoder = wantsStream ? output.encoder() : undefined;
   if (encoder) padStreamWith(c, encoder);
-  const turn = await runChatTurn(core, request, ociModelId, { signal: c.req.raw.signal, identity, observer: log });
+  const turn = await runChatTurn(core, request, ociModelId, { signal: clientSignal(c), identity, observer: log });
   log.fields.account = turn.account;
   log.fields.attempts = turn.attempts;
 

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
+import type { ClientSignal } from "../pool/types";
 
 /**
  * A minimal HTTP POST over Node's own keep-alive agents. Node's http client costs no
@@ -7,7 +8,8 @@ import https from "node:https";
  * of cold start in a Lambda bundle), and the proxy only needs one verb.
  */
 export interface PostOptions {
-  signal?: AbortSignal;
+  /** Destroys the call when it aborts (the client left). */
+  signal?: ClientSignal;
   /** Time allowed until the response headers arrive. */
   headersTimeoutMs: number;
   /** Longest silence allowed while the body is read. */
@@ -35,24 +37,38 @@ const agentOptions = { keepAlive: true, keepAliveMsecs: 30_000, maxFreeSockets: 
 const httpAgent = new http.Agent(agentOptions);
 const httpsAgent = new https.Agent(agentOptions);
 
-/** Sends the request; resolves with the response once its headers are in (body unread). */
+export class ClientGoneError extends Error {
+  constructor() {
+    super("the client went away");
+    this.name = "AbortError";
+  }
+}
+
+/**
+ * Sends the request; resolves with the response once its headers are in (body unread).
+ * The signal is watched until the call is over, response body included (one listener,
+ * removed when the request closes; no AbortSignal plumbing inside Node's client).
+ */
 export function post(url: URL, headers: Record<string, string>, body: string, options: PostOptions): Promise<IncomingMessage> {
   const secure = url.protocol === "https:";
+  const { signal } = options;
+  if (signal?.aborted) return Promise.reject(new ClientGoneError());
   return new Promise((resolve, reject) => {
-    const request = (secure ? https : http).request(
-      url,
-      { method: "POST", headers, agent: secure ? httpsAgent : httpAgent, signal: options.signal },
-      (response) => {
-        clearTimeout(headersTimer);
-        response.setTimeout(options.bodyTimeoutMs, () => response.destroy(new BodyTimeoutError()));
-        resolve(response);
-      },
-    );
+    const request = (secure ? https : http).request(url, { method: "POST", headers, agent: secure ? httpsAgent : httpAgent }, (response) => {
+      clearTimeout(headersTimer);
+      response.setTimeout(options.bodyTimeoutMs, () => response.destroy(new BodyTimeoutError()));
+      resolve(response);
+    });
     const headersTimer = setTimeout(() => request.destroy(new HeadersTimeoutError()), options.headersTimeoutMs);
     request.once("error", (err) => {
       clearTimeout(headersTimer);
       reject(err);
     });
+    if (signal) {
+      const abort = () => request.destroy(new ClientGoneError());
+      signal.addEventListener("abort", abort, { once: true });
+      request.once("close", () => signal.removeEventListener("abort", abort));
+    }
     request.end(body);
   });
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { clip } from "../openai/clip";
 import { BodyTimeoutError, BodyTooLargeError, HeadersTimeoutError, post, readBodyPrefix } from "./http-transport";
+import type { ClientSignal } from "../pool/types";
 import type { RequestSigner } from "./request-signer";
 import { classifyStatus, parseRetryAfter, UpstreamFailure } from "./upstream-failure";
 
@@ -17,7 +18,7 @@ const MAX_ERROR_MESSAGE = 2_000;
 export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: ClientSignal;
   /** Time allowed until the response headers arrive. */
   headersTimeoutMs: number;
   /** Longest silence allowed while reading the body. */

@@ -10,7 +10,7 @@ import { poolStats, type PoolStats } from "./pool-stats";
 import { RetryBudget, backoffMs } from "./retry-budget";
 import { createStrategy, type Strategy } from "./strategies";
 import type { UpstreamResponse } from "../oci/oci-inference-client";
-import type { Account, AttemptObserver, CallOutcome, Lease, SendOptions, UpstreamCall } from "./types";
+import type { Account, AttemptObserver, CallOutcome, ClientSignal, Lease, SendOptions, UpstreamCall } from "./types";
 import { WaitQueue } from "./wait-queue";
 import { changedParts, type SharedLease, type SharedPoolState } from "./shared-pool-state";
 
@@ -104,17 +104,14 @@ export class AccountPool {
       tried.add(reservation.member.index);
       reservation.attempt = attempt;
       reservation.observer = options.observer;
-      const controller = new AbortController();
-      const abort = () => controller.abort();
-      options.signal?.addEventListener("abort", abort, { once: true });
       try {
+        // The client's signal goes to the call as is: it stops the call when the client leaves.
         const response = await call(reservation.member.account, {
-          signal: controller.signal,
+          signal: options.signal,
           headersTimeoutMs: Math.max(1, deadline - this.clock.now()),
         });
-        return this.lease(reservation, response, attempt, options.signal, () => options.signal?.removeEventListener("abort", abort));
+        return this.lease(reservation, response, attempt, options.signal);
       } catch (err) {
-        options.signal?.removeEventListener("abort", abort);
         const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure("network", String(err));
         if (options.signal?.aborted) {
           // Whatever the call threw, it was cut short by the client leaving: no verdict.
@@ -174,7 +171,7 @@ export class AccountPool {
     return this.inFlight === 0 && this.queue.length === 0;
   }
 
-  private lease(reservation: Reservation, response: Lease["response"], attempt: number, signal: AbortSignal | undefined, detach: () => void): Lease {
+  private lease(reservation: Reservation, response: Lease["response"], attempt: number, signal: ClientSignal | undefined): Lease {
     let recorded: CallOutcome | undefined;
     reservation.response = response;
     return {
@@ -186,7 +183,6 @@ export class AccountPool {
         // A read that failed because the client left (its abort cut the upstream socket)
         // is the client's doing, not the account's.
         recorded = outcome.ok === false && signal?.aborted ? { ok: "cancelled" } : outcome;
-        detach();
         this.settle(reservation, recorded);
         return recorded;
       },

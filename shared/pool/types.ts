@@ -28,8 +28,21 @@ export interface Lease {
   release(outcome: CallOutcome): CallOutcome;
 }
 
+/**
+ * The client's side of a call: aborted when the client goes away, so its upstream calls
+ * stop and free their slots. An AbortSignal is one; the Node server passes a
+ * ConnectionSignal, which spares an AbortController and its listeners per request.
+ */
+export interface ClientSignal {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
+
 export interface AttemptContext {
-  signal: AbortSignal;
+  /** The client's signal: the call must stop when it aborts. */
+  signal?: ClientSignal;
   /** Time left for this attempt to get response headers (shorter for breaker probes). */
   headersTimeoutMs: number;
 }
@@ -60,7 +73,7 @@ export interface AttemptObserver {
 
 export interface SendOptions {
   /** Aborted when the client goes away. */
-  signal?: AbortSignal;
+  signal?: ClientSignal;
   /** Told about every attempt when it has ended (the request's metrics and trace). */
   observer?: AttemptObserver;
   /**

@@ -1,3 +1,4 @@
+import type { ClientSignal } from "./types";
 import { RateLimitError } from "../openai/errors";
 
 interface Waiter<T> {
@@ -30,7 +31,7 @@ export class WaitQueue<T> {
   }
 
   /** Waits until `tryTake` succeeds (see {@link drain}) or `timeoutMs` passes. */
-  wait(tryTake: () => T | undefined, timeoutMs: number, signal?: AbortSignal): Promise<T> {
+  wait(tryTake: () => T | undefined, timeoutMs: number, signal?: ClientSignal): Promise<T> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.waiters.length >= this.capacity) {
       this.rejectedFull++;

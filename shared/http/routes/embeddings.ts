@@ -6,7 +6,8 @@ import { validateEmbeddingsRequest } from "../../openai/validate-embeddings-requ
 import { UpstreamFailure } from "../../oci/upstream-failure";
 import type { AccountPool } from "../../pool/account-pool";
 import { readLeaseJson } from "../../pool/read-lease-json";
-import type { AttemptObserver } from "../../pool/types";
+import type { AttemptObserver, ClientSignal } from "../../pool/types";
+import { clientSignal } from "../client-signal";
 import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
 
@@ -34,7 +35,8 @@ export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool:
 
     const batches: string[][] = [];
     for (let i = 0; i < request.input.length; i += OCI_BATCH) batches.push(request.input.slice(i, i + OCI_BATCH));
-    const results = await Promise.all(batches.map((inputs) => embedBatch(pool, c.req.raw.signal, log, ociModelId, servingMode, inputs, timeouts)));
+    const signal = clientSignal(c);
+    const results = await Promise.all(batches.map((inputs) => embedBatch(pool, signal, log, ociModelId, servingMode, inputs, timeouts)));
 
     let index = 0;
     let promptTokens = 0;
@@ -65,7 +67,7 @@ interface BatchResult {
 
 async function embedBatch(
   pool: AccountPool,
-  signal: AbortSignal,
+  signal: ClientSignal,
   observer: AttemptObserver,
   ociModelId: string,
   servingMode: string,
