@@ -1,4 +1,5 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from "prom-client";
+import type { Registry } from "prom-client";
+import { HistogramCounts, registerFamily, type Sample } from "./exposition";
 import { DURATION_BUCKETS, TTFT_BUCKETS } from "./latency-buckets";
 import { ATTEMPT_OUTCOMES, UNKNOWN_MODEL, type AttemptOutcome, type Endpoint } from "./metric-labels";
 import { registerPoolGauges, type PoolGaugeSource } from "./pool-gauges";
@@ -13,15 +14,8 @@ export interface ProxyMetricsOptions {
   pool?: PoolGaugeSource;
   /** Also feed the dashboard's recent history. */
   series?: RequestSeries;
-  /** Node's process metrics (CPU, memory, event loop lag, GC). Default true. */
+  /** Node's process metrics (CPU, memory, event loop lag, GC), from the first scrape on. Default true. */
   processMetrics?: boolean;
-}
-
-interface CounterChild {
-  inc(value?: number): void;
-}
-interface HistogramChild {
-  observe(value: number): void;
 }
 
 /** GET /metrics's body and content type. */
@@ -30,11 +24,15 @@ export interface MetricsPayload {
   contentType: string;
 }
 
+/** [prompt, completion] tokens per account, for one model. */
+type TokensByAccount = Map<string, Float64Array>;
+
 /**
- * The proxy's Prometheus metrics. Hot-path calls go through {@link RouteMetrics} objects
- * resolved once per (endpoint, model) and cached, whose label children are resolved on
- * first use: recording a request is a few increments, with no label objects built per
- * request. Gauges read the pool when scraped.
+ * The proxy's Prometheus metrics. Requests are recorded in plain numbers through
+ * {@link RouteMetrics} objects resolved once per (endpoint, model) and cached: a few
+ * increments, no label objects, no allocation. prom-client is loaded at the first scrape
+ * (never, on a function that is not scraped), where these numbers and the pool's gauges
+ * become its families.
  *
  * @example
  *   const metrics = new ProxyMetrics({ models: config.models.keys(), accounts: ids, pool });
@@ -43,64 +41,21 @@ export interface MetricsPayload {
  *   const { body, contentType } = await metrics.render();
  */
 export class ProxyMetrics {
-  readonly registry = new Registry();
   readonly series: RequestSeries | undefined;
   private readonly models: Set<string>;
-  private readonly requests: Counter<"endpoint" | "model" | "status">;
-  private readonly duration: Histogram<"endpoint" | "model">;
-  private readonly ttft: Histogram<"endpoint" | "model">;
-  private readonly tokenCounter: Counter<"model" | "account" | "kind">;
   /** endpoint → model label → recorder: two lookups, no key string built per request. */
   private readonly routes = new Map<Endpoint, Map<string, RouteMetrics>>();
-  private readonly attempts = new Map<string, Record<AttemptOutcome, CounterChild>>();
+  /** model → account → tokens. */
+  private readonly tokensByModel = new Map<string, TokensByAccount>();
+  /** account → count per ATTEMPT_OUTCOMES index. */
+  private readonly attempts = new Map<string, Float64Array>();
+  private registry: Promise<Registry> | undefined;
 
-  constructor(options: ProxyMetricsOptions) {
+  constructor(private readonly options: ProxyMetricsOptions) {
     this.models = new Set(options.models);
     this.series = options.series;
-    const registers = [this.registry];
-    this.requests = new Counter({
-      name: "ociai_requests_total",
-      help: "Requests answered, by API endpoint, configured model name and HTTP status.",
-      labelNames: ["endpoint", "model", "status"],
-      registers,
-    });
-    this.duration = new Histogram({
-      name: "ociai_request_duration_seconds",
-      help: "Time from receiving a request to the end of its answer (the last byte of a stream).",
-      labelNames: ["endpoint", "model"],
-      buckets: DURATION_BUCKETS,
-      registers,
-    });
-    this.ttft = new Histogram({
-      name: "ociai_time_to_first_token_seconds",
-      help: "Streams: time from receiving the request to the first generated token sent to the client.",
-      labelNames: ["endpoint", "model"],
-      buckets: TTFT_BUCKETS,
-      registers,
-    });
-    this.tokenCounter = new Counter({
-      name: "ociai_tokens_total",
-      help: "Tokens OCI reported, by model, account and kind (prompt or completion).",
-      labelNames: ["model", "account", "kind"],
-      registers,
-    });
-    const attempts = new Counter({
-      name: "ociai_upstream_attempts_total",
-      help: "Calls to OCI by account and outcome (ok, rate_limited, error, timeout, auth, cancelled, client_error).",
-      labelNames: ["account", "outcome"],
-      registers,
-    });
-    for (const account of options.accounts) {
-      const children = {} as Record<AttemptOutcome, CounterChild>;
-      for (const outcome of ATTEMPT_OUTCOMES) {
-        children[outcome] = attempts.labels(account, outcome);
-        // Exported as 0 from the start, so rate() and increase() see the first attempt.
-        children[outcome].inc(0);
-      }
-      this.attempts.set(account, children);
-    }
-    if (options.pool) registerPoolGauges(this.registry, options.pool);
-    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    // Exported as 0 from the start, so rate() and increase() see the first attempt.
+    for (const account of options.accounts) this.attempts.set(account, new Float64Array(ATTEMPT_OUTCOMES.length));
   }
 
   /**
@@ -116,7 +71,12 @@ export class ProxyMetrics {
     }
     let route = byModel.get(label);
     if (!route) {
-      route = new RouteMetrics(this, endpoint, label);
+      let tokens = this.tokensByModel.get(label);
+      if (!tokens) {
+        tokens = new Map();
+        this.tokensByModel.set(label, tokens);
+      }
+      route = new RouteMetrics(endpoint, label, tokens, this.series);
       byModel.set(label, route);
     }
     return route;
@@ -124,76 +84,105 @@ export class ProxyMetrics {
 
   /** One upstream attempt ended (called by the pool for every attempt, retries included). */
   attempt(account: string, outcome: AttemptOutcome): void {
-    this.attempts.get(account)?.[outcome].inc();
+    const counts = this.attempts.get(account);
+    if (counts) counts[ATTEMPT_OUTCOME_INDEX[outcome]]++;
   }
 
   /** The Prometheus text exposition of every family. */
   async render(): Promise<MetricsPayload> {
-    return { body: await this.registry.metrics(), contentType: this.registry.contentType };
+    const registry = await (this.registry ??= this.createRegistry());
+    return { body: await registry.metrics(), contentType: registry.contentType };
   }
 
-  /** @internal label children for one route. */
-  children(endpoint: Endpoint, model: string) {
-    return {
-      duration: this.duration.labels(endpoint, model) as HistogramChild,
-      ttft: this.ttft.labels(endpoint, model) as HistogramChild,
-      status: (status: number) => this.requests.labels(endpoint, model, String(status)) as CounterChild,
-      tokens: (account: string) => ({
-        prompt: this.tokenCounter.labels(model, account, "prompt") as CounterChild,
-        completion: this.tokenCounter.labels(model, account, "completion") as CounterChild,
-      }),
-    };
+  private async createRegistry(): Promise<Registry> {
+    const prom = await import("prom-client");
+    const registry = new prom.Registry();
+    const routes = () => [...this.routes.values()].flatMap((byModel) => [...byModel.values()]);
+    registerFamily(registry, "ociai_requests_total", "Requests answered, by API endpoint, configured model name and HTTP status.", "counter", () =>
+      routes().flatMap((r) => r.statusSamples()),
+    );
+    registerFamily(registry, "ociai_request_duration_seconds", "Time from receiving a request to the end of its answer (the last byte of a stream).", "histogram", () =>
+      routes().flatMap((r) => r.duration.samples("ociai_request_duration_seconds", r.labels)),
+    );
+    registerFamily(registry, "ociai_time_to_first_token_seconds", "Streams: time from receiving the request to the first generated token sent to the client.", "histogram", () =>
+      routes()
+        .filter((r) => r.sawFirstToken)
+        .flatMap((r) => r.ttft.samples("ociai_time_to_first_token_seconds", r.labels)),
+    );
+    registerFamily(registry, "ociai_tokens_total", "Tokens OCI reported, by model, account and kind (prompt or completion).", "counter", () => {
+      const samples: Sample[] = [];
+      for (const [model, byAccount] of this.tokensByModel) {
+        for (const [account, [prompt, completion]] of byAccount) {
+          samples.push({ labels: { model, account, kind: "prompt" }, value: prompt }, { labels: { model, account, kind: "completion" }, value: completion });
+        }
+      }
+      return samples;
+    });
+    registerFamily(
+      registry,
+      "ociai_upstream_attempts_total",
+      "Calls to OCI by account and outcome (ok, rate_limited, error, timeout, auth, cancelled, client_error).",
+      "counter",
+      () => [...this.attempts].flatMap(([account, counts]) => ATTEMPT_OUTCOMES.map((outcome, i) => ({ labels: { account, outcome }, value: counts[i] }))),
+    );
+    if (this.options.pool) registerPoolGauges(registry, this.options.pool);
+    if (this.options.processMetrics !== false) prom.collectDefaultMetrics({ register: registry });
+    return registry;
   }
 }
 
+const ATTEMPT_OUTCOME_INDEX = Object.fromEntries(ATTEMPT_OUTCOMES.map((outcome, i) => [outcome, i])) as Record<AttemptOutcome, number>;
+
 /**
  * Records the requests of one (endpoint, model). Obtained from {@link ProxyMetrics.route};
- * keeps its label children, so calls cost a lookup and an increment.
+ * every call is an increment or two.
  */
 export class RouteMetrics {
-  private readonly children: ReturnType<ProxyMetrics["children"]>;
-  private readonly byStatus = new Map<number, CounterChild>();
-  private readonly byAccount = new Map<string, { prompt: CounterChild; completion: CounterChild }>();
-  private readonly series: RequestSeries | undefined;
+  readonly labels: { endpoint: Endpoint; model: string };
+  readonly duration = new HistogramCounts(DURATION_BUCKETS);
+  readonly ttft = new HistogramCounts(TTFT_BUCKETS);
+  sawFirstToken = false;
+  private readonly byStatus = new Map<number, number>();
   private readonly seriesModel: number;
 
   constructor(
-    metrics: ProxyMetrics,
     readonly endpoint: Endpoint,
     readonly model: string,
+    private readonly tokensByAccount: TokensByAccount,
+    private readonly series: RequestSeries | undefined,
   ) {
-    this.children = metrics.children(endpoint, model);
-    this.series = metrics.series;
-    this.seriesModel = this.series?.modelIndex(model) ?? -1;
+    this.labels = { endpoint, model };
+    this.seriesModel = series?.modelIndex(model) ?? -1;
   }
 
   /** The answer is complete (for a stream: its last byte), with this status. */
   finished(status: number, durationMs: number): void {
-    let counter = this.byStatus.get(status);
-    if (!counter) {
-      counter = this.children.status(status);
-      this.byStatus.set(status, counter);
-    }
-    counter.inc();
-    this.children.duration.observe(durationMs / 1000);
+    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+    this.duration.observe(durationMs / 1000);
     this.series?.request(durationMs, status === 429 || status >= 500);
   }
 
   /** A stream's first generated token reached the client, `ms` after the request arrived. */
   firstToken(ms: number): void {
-    this.children.ttft.observe(ms / 1000);
+    this.sawFirstToken = true;
+    this.ttft.observe(ms / 1000);
     this.series?.firstToken(ms);
   }
 
   /** Usage OCI reported for this request, served by `account`. */
   tokens(account: string, prompt: number, completion: number): void {
-    let counters = this.byAccount.get(account);
-    if (!counters) {
-      counters = this.children.tokens(account);
-      this.byAccount.set(account, counters);
+    let counts = this.tokensByAccount.get(account);
+    if (!counts) {
+      counts = new Float64Array(2);
+      this.tokensByAccount.set(account, counts);
     }
-    if (prompt > 0) counters.prompt.inc(prompt);
-    if (completion > 0) counters.completion.inc(completion);
+    counts[0] += prompt;
+    counts[1] += completion;
     this.series?.tokens(this.seriesModel, prompt, completion);
+  }
+
+  /** @internal ociai_requests_total's samples for this route. */
+  statusSamples(): Sample[] {
+    return [...this.byStatus].map(([status, value]) => ({ labels: { ...this.labels, status }, value }));
   }
 }
