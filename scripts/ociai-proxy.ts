@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { version } from "../package.json";
 import { loadConfig } from "../shared/config/load-config";
 import { escapeControl } from "../shared/log/escape-control";
+import { batchedLineWriter } from "../shared/log/batched-line-writer";
 import { loggerFromEnv } from "../shared/log/logger";
 import { startProxy } from "../shared/server/start-proxy";
 import { parseCliArgs, USAGE, type CliArgs } from "./lib/parse-cli-args";
@@ -45,7 +46,8 @@ async function main(): Promise<void> {
     process.stdout.write(`ociai-proxy ${version}\n`);
     return;
   }
-  const logger = loggerFromEnv(process.env, "text");
+  // Lines go out in batches (at most 25 ms late), not one write per request; exit writes the rest.
+  const logger = loggerFromEnv(process.env, "text", batchedLineWriter(process.stdout));
 
   if (!existsSync(args.config)) fail(missingConfigHint(args));
   let config;

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { IncomingMessage } from "node:http";
 import { clip } from "../openai/clip";
 import { InvalidRequestError, PayloadTooLargeError } from "../openai/errors";
+import { readChunks } from "../streams/read-chunks";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
@@ -22,17 +23,20 @@ export async function readJsonBody(request: Request, limitBytes: number, incomin
 
   const parts: Uint8Array[] = [];
   let size = 0;
+  const take = (chunk: Uint8Array) => {
+    size += chunk.byteLength;
+    // Past the limit, stop: the rest of the body is never buffered, and the connection is closed.
+    if (size > limitBytes) return false;
+    parts.push(chunk);
+    return true;
+  };
+  let ended: boolean;
   try {
-    for await (const chunk of chunks as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength;
-      // Stop reading: the rest of the body is never buffered, and the connection is closed.
-      if (size > limitBytes) throw new PayloadTooLargeError(limitBytes, true);
-      parts.push(chunk);
-    }
-  } catch (err) {
-    if (err instanceof PayloadTooLargeError) throw err;
+    ended = incoming ? await readChunks(incoming, take) : await readWebChunks(chunks as AsyncIterable<Uint8Array>, take);
+  } catch {
     throw new InvalidRequestError("The request body could not be read completely.");
   }
+  if (!ended) throw new PayloadTooLargeError(limitBytes, true);
   if (size === 0) throw new InvalidRequestError("Request body is empty; expected a JSON object.");
 
   let text: string;
@@ -48,6 +52,12 @@ export async function readJsonBody(request: Request, limitBytes: number, incomin
     const hint = type && !type.includes("json") ? ` (content-type was '${clip(type)}'; send application/json)` : "";
     throw new InvalidRequestError(`We could not parse the JSON body of your request: ${(err as Error).message}${hint}`);
   }
+}
+
+/** A web body (Lambda, OCI Functions) chunk by chunk; false when `take` stopped it. */
+async function readWebChunks(chunks: AsyncIterable<Uint8Array>, take: (chunk: Uint8Array) => boolean): Promise<boolean> {
+  for await (const chunk of chunks) if (!take(chunk)) return false;
+  return true;
 }
 
 /**

@@ -32,11 +32,16 @@ export function createLogger(
   return { info: at("info"), warn: at("warn"), error: at("error") };
 }
 
-/** A logger configured by `OCIAI_LOG_FORMAT` (text | json) and `OCIAI_LOG_LEVEL` (info | warn | error). */
-export function loggerFromEnv(env: NodeJS.ProcessEnv, defaultFormat: LogFormat): Logger {
+/**
+ * A logger configured by `OCIAI_LOG_FORMAT` (text | json) and `OCIAI_LOG_LEVEL` (info | warn | error).
+ *
+ * @param write Default: each line straight to stdout (serverless, where a frozen process must
+ *   not hold lines back); the CLI passes a batchedLineWriter.
+ */
+export function loggerFromEnv(env: NodeJS.ProcessEnv, defaultFormat: LogFormat, write?: (line: string) => void): Logger {
   const format = env.OCIAI_LOG_FORMAT === "json" || env.OCIAI_LOG_FORMAT === "text" ? env.OCIAI_LOG_FORMAT : defaultFormat;
   const level = env.OCIAI_LOG_LEVEL === "warn" || env.OCIAI_LOG_LEVEL === "error" ? env.OCIAI_LOG_LEVEL : "info";
-  return createLogger(format, undefined, level);
+  return createLogger(format, write, level);
 }
 
 function jsonLine(level: string, msg: string, fields?: LogFields): string {

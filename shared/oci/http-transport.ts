@@ -1,6 +1,7 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { ClientSignal } from "../pool/types";
+import { readChunks } from "../streams/read-chunks";
 
 /**
  * A minimal HTTP POST over Node's own keep-alive agents. Node's http client costs no
@@ -103,17 +104,18 @@ export class BodyTooLargeError extends Error {
 export async function readBodyPrefix(body: IncomingMessage, limitBytes: number): Promise<{ bytes: Buffer; truncated: boolean }> {
   const parts: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
+  const ended = await readChunks(body, (chunk) => {
     const room = limitBytes - size;
     if (chunk.length > room) {
       if (room > 0) parts.push(chunk.subarray(0, room));
-      body.destroy();
-      return { bytes: join(parts), truncated: true };
+      return false;
     }
     parts.push(chunk);
     size += chunk.length;
-  }
-  return { bytes: join(parts), truncated: false };
+    return true;
+  });
+  if (!ended) body.destroy();
+  return { bytes: join(parts), truncated: !ended };
 }
 
 /**

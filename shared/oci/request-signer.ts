@@ -30,7 +30,9 @@ export class RequestSigner {
   constructor(private readonly source: SigningKeySource) {}
 
   async sign(method: "GET" | "POST", url: URL, body?: string): Promise<Record<string, string>> {
-    const keyId = await this.source.keyId();
+    // API-key accounts have a fixed key id: only principals' rotating ids need awaiting.
+    const id = this.source.keyId();
+    const keyId = typeof id === "string" ? id : await id;
     const headers: Record<string, string> = {
       date: new Date().toUTCString(),
       host: url.host,

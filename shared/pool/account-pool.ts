@@ -89,7 +89,8 @@ export class AccountPool {
     const tried = new Set<number>();
     let lastFailure: UpstreamFailure | undefined;
     this.budget.onRequest();
-    await this.options.shared?.refresh(this.members);
+    const shared = this.options.shared;
+    if (shared) await shared.refresh(this.members);
     for (let attempt = 1; ; attempt++) {
       // The client may have left (during a backoff, or before we started): call nobody.
       if (options.signal?.aborted) throw new ClientClosedRequestError("upstream");
@@ -199,7 +200,8 @@ export class AccountPool {
     for (;;) {
       const now = this.tryReserve(tried, sharedFull, model);
       if ("member" in now) {
-        if (await this.takeSharedLease(now)) return now;
+        // Without shared state there is no lease to take: no await on the common path.
+        if (!this.options.shared || (await this.takeSharedLease(now))) return now;
         sharedFull.add(now.member.index);
         continue;
       }
@@ -224,7 +226,7 @@ export class AccountPool {
         deadline - this.clock.now(),
         signal,
       );
-      if (await this.takeSharedLease(queued)) return queued;
+      if (!this.options.shared || (await this.takeSharedLease(queued))) return queued;
       sharedFull.add(queued.member.index);
     }
   }
