@@ -123,6 +123,8 @@ export class TeamKeys {
   async admit(key: TeamKey, model: string): Promise<Admission> {
     let now = this.clock.now();
     let usage = NO_USAGE;
+    // The settings as they are now: the key may have changed since it was authenticated.
+    key = this.registry.byId(key.id) ?? key;
     if (hasUsageLimits(key)) {
       const view = this.ledger.touch(key.id, now);
       // Twice at most: a refresh already under way when the key was first seen here may not include it.
