@@ -98,9 +98,11 @@ export class UsageLedger {
     this.catchUp(view, keyId, toKeyUsage(record?.value, now), record?.version, now);
   }
 
-  /** Forgets keys not used here since `since` that have nothing left to write. */
+  /** Forgets keys neither used nor read here since `since` that have nothing left to write. */
   forgetIdle(since: number): void {
-    for (const [id, view] of this.views) if (view.lastSeenAt < since && !this.pending.has(id)) this.views.delete(id);
+    for (const [id, view] of this.views) {
+      if (Math.max(view.lastSeenAt, view.syncedAt) < since && !this.pending.has(id)) this.views.delete(id);
+    }
   }
 
   private viewOf(keyId: string, now: number): View {
