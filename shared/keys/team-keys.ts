@@ -58,8 +58,9 @@ const NO_USAGE = emptyUsage(0);
  * batches (one compare-and-set per active key per `flushMs`), and re-read with the keys for
  * keys with limits, so limits hold across instances to within about one cache period.
  *
- * If the store cannot be read, the last view keeps serving (a cold instance with no view
- * refuses team keys as `unavailable`); the failure is logged once.
+ * If the store cannot be read, the last view keeps serving and the store is tried again once
+ * per cache period (a cold instance with no view refuses team keys as `unavailable` meanwhile);
+ * the outage is logged once.
  *
  * @example
  *   const keys = new TeamKeys(store, { cacheMs: Number(env.OCIAI_STATE_CACHE_MS ?? 1000) });
@@ -79,6 +80,7 @@ export class TeamKeys {
   /** When the last successful read started. */
   private syncedAt = -Infinity;
   private readFailing = false;
+  private retryReadAt = -Infinity;
   private chain: Promise<void> = Promise.resolve();
   private refreshing: Promise<void> | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -213,9 +215,15 @@ export class TeamKeys {
   private freshness(now: number, syncedAt: number): Promise<void> | undefined {
     const age = now - syncedAt;
     if (age < this.refreshAheadMs) return undefined;
+    if (this.readFailing) {
+      // Try the store again once per cache period; only a cold instance (nothing to serve from) waits for it.
+      if (now < this.retryReadAt) return undefined;
+      this.retryReadAt = now + this.cacheMs;
+      const retry = this.refresh();
+      return this.syncedAt === -Infinity ? retry : undefined;
+    }
     const refresh = this.refresh();
-    if (age < this.cacheMs) return undefined;
-    return this.readFailing && this.syncedAt !== -Infinity ? undefined : refresh;
+    return age < this.cacheMs ? undefined : refresh;
   }
 
   private refresh(): Promise<void> {
@@ -265,6 +273,7 @@ export class TeamKeys {
       // Keep serving on the last view; say so once per outage.
       if (!this.readFailing) this.logger.warn("state store: reading team keys failed; using the cached view", { error: (err as Error).message });
       this.readFailing = true;
+      this.retryReadAt = this.clock.now() + this.cacheMs;
     }
   }
 
