@@ -157,8 +157,6 @@ export class TeamKeys {
 
   /** Writes recorded usage now. Serverless: await it before the invocation ends; the CLI: on shutdown. */
   flush(): Promise<void> {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
     return this.exclusive(() => this.sync(false));
   }
 
@@ -245,6 +243,11 @@ export class TeamKeys {
   private async sync(read: boolean, extraIds: readonly string[] = []): Promise<void> {
     const now = this.clock.now();
     const batch = this.ledger.takeBatch();
+    // This sync writes the batch: the timer set for it has nothing left to do.
+    if (batch.size > 0 && this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = undefined;
+    }
     const work: Promise<void>[] = [];
     if (batch.size > 0) work.push(this.ledger.flush(batch, now));
     if (read) {
