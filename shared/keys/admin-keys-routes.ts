@@ -5,7 +5,7 @@ import { systemClock, type Clock } from "../pool/clock";
 import { KeyNotFoundError, KeyRevokedError, RegistryFullError } from "./key-registry";
 import { keyReportJson } from "./key-report-json";
 import { parseKeyChanges, parseNewKeySettings } from "./parse-key-settings";
-import type { TeamKeys } from "./team-keys";
+import { KeyStoreUnavailableError, type TeamKeys } from "./team-keys";
 
 export interface AdminKeysRoutesOptions {
   keys: TeamKeys;
@@ -64,7 +64,7 @@ export function adminKeysRoutes({ keys, knownModels, clock = systemClock, maxBod
 export function keyStatsRoutes({ keys, clock = systemClock }: Pick<AdminKeysRoutesOptions, "keys" | "clock">): Hono {
   const app = new Hono();
   app.get("/stats/keys", async (c) => {
-    const reports = await keys.list();
+    const reports = await adminCall(() => keys.list());
     const now = clock.now();
     return c.json({ keys: reports.map((report) => keyReportJson(report, now)) });
   });
@@ -79,6 +79,7 @@ async function adminCall<T>(work: () => Promise<T>): Promise<T> {
     if (err instanceof KeyNotFoundError) throw new NotFoundError(err.message, "id", "key_not_found");
     if (err instanceof KeyRevokedError) throw new OpenAIError(409, err.message, "invalid_request_error", "id", "key_revoked");
     if (err instanceof RegistryFullError) throw new OpenAIError(409, err.message, "invalid_request_error", null, "key_registry_full");
+    if (err instanceof KeyStoreUnavailableError) throw new OpenAIError(503, err.message, "server_error", null, "key_store_unavailable", { "retry-after": "1" });
     throw err;
   }
 }

@@ -42,6 +42,14 @@ export interface KeyReport {
   usage: KeyUsage;
 }
 
+/** The state store could not be read for an admin request. */
+export class KeyStoreUnavailableError extends Error {
+  constructor() {
+    super("The state store holding the keys cannot be read right now; try again shortly.");
+    this.name = "KeyStoreUnavailableError";
+  }
+}
+
 /** Views of keys not used for this long are dropped (memory stays bounded by active keys). */
 const IDLE_MS = 10 * 60_000;
 const NO_USAGE = emptyUsage(0);
@@ -169,17 +177,21 @@ export class TeamKeys {
     return { key, report: this.reportOf(this.registry.byId(stored.id)!, now) };
   }
 
-  /** Every key with its usage, read fresh from the store (all instances' figures). */
+  /**
+   * Every key with its usage, read fresh from the store (all instances' figures).
+   *
+   * @throws KeyStoreUnavailableError
+   */
   async list(): Promise<KeyReport[]> {
-    await this.exclusive(() => this.sync(true));
-    await this.exclusive(() => this.sync(true, this.registry.all().map((key) => key.id)));
+    await this.readNow([]);
+    await this.readNow(this.registry.all().map((key) => key.id));
     const now = this.clock.now();
     return this.registry.all().map((key) => this.reportOf(key, now));
   }
 
-  /** @throws KeyNotFoundError */
+  /** @throws KeyNotFoundError, KeyStoreUnavailableError */
   async get(id: string): Promise<KeyReport> {
-    await this.exclusive(() => this.sync(true, [id]));
+    await this.readNow([id]);
     return this.reportOf(this.known(id), this.clock.now());
   }
 
@@ -193,6 +205,12 @@ export class TeamKeys {
   async revoke(id: string): Promise<KeyReport> {
     await this.registry.revoke(id, this.clock.now());
     return this.get(id);
+  }
+
+  /** A read for an admin: figures from the store or an error, never a stale view passed off as fresh. */
+  private async readNow(ids: readonly string[]): Promise<void> {
+    await this.exclusive(() => this.sync(true, ids));
+    if (this.readFailing) throw new KeyStoreUnavailableError();
   }
 
   private known(id: string): TeamKey {

@@ -63,6 +63,7 @@ export class UsageLedger {
   /** Adds a use to the key's view and to the batch for the next flush. */
   record(keyId: string, model: string, now: number, requests: number, promptTokens: number, completionTokens: number): void {
     const view = this.viewOf(keyId, now);
+    view.lastSeenAt = now;
     recordUse(view.usage, model, now, requests, promptTokens, completionTokens);
     let batch = this.pending.get(keyId);
     if (!batch) this.pending.set(keyId, (batch = emptyUsage(now)));

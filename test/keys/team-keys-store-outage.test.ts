@@ -3,6 +3,7 @@
  * team keys as `unavailable`, and usage that could not be written is written later, once.
  */
 import { KeyRefusedError } from "../../shared/keys/key-refusal";
+import { ADMIN_KEY, startAdminServer } from "./admin-server";
 import { TeamKeys } from "../../shared/keys/team-keys";
 import { usageRecord } from "../../shared/keys/usage-ledger";
 import { toOpenAIKeyError } from "../../shared/keys/key-refusal-to-openai";
@@ -114,5 +115,26 @@ test("each refusal maps to OpenAI's status, type and code", () => {
     const error = toOpenAIKeyError(refusal, message);
     expect({ status: error.status, type: error.type, code: error.code, retryAfter: error.headers["retry-after"] }).toEqual({ status, type, code, retryAfter });
     expect(error.toJSON().error.message).toBe(message);
+  }
+});
+
+test("admin reads while the store is down answer 503 key_store_unavailable, not stale figures", async () => {
+  const { store, state } = switchableStore();
+  const server = await startAdminServer(store);
+  try {
+    const get = (path: string) => fetch(server.url + path, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+    expect((await get("/admin/keys")).status).toBe(200);
+    state.down = true;
+    for (const path of ["/admin/keys", "/admin/keys/key_0000000000000000", "/stats/keys"]) {
+      const res = await get(path);
+      expect(res.status).toBe(503);
+      expect(res.headers.get("retry-after")).toBe("1");
+      expect((await res.json()).error).toMatchObject({ type: "server_error", code: "key_store_unavailable" });
+    }
+    state.down = false;
+    expect((await get("/stats/keys")).status).toBe(200);
+  } finally {
+    state.down = false;
+    await server.close();
   }
 });
