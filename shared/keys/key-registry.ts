@@ -166,7 +166,7 @@ export class KeyRegistry {
   private index(keys: readonly StoredKey[], version: string | undefined): void {
     const hashes = new Map<string, TeamKey>();
     const ids = new Map<string, TeamKey>();
-    for (const stored of [...keys].sort((a, b) => a.createdAt - b.createdAt)) {
+    for (const stored of keys.filter(isStoredKey).sort((a, b) => a.createdAt - b.createdAt)) {
       const key: TeamKey = Object.freeze({ ...stored, allowedModels: stored.models === null ? null : new Set(stored.models) });
       hashes.set(key.hash, key);
       ids.set(key.id, key);
@@ -184,4 +184,12 @@ function replaceKey(keys: StoredKey[], id: string, change: (key: StoredKey) => S
   const next = [...keys];
   next[at] = change(keys[at]);
   return next;
+}
+
+/** Skips an entry a hand edit or a future version left in a shape this code cannot use. */
+function isStoredKey(value: unknown): value is StoredKey {
+  const key = value as Partial<StoredKey> | null;
+  return (
+    typeof key === "object" && key !== null && typeof key.id === "string" && typeof key.hash === "string" && (key.models === null || Array.isArray(key.models))
+  );
 }
