@@ -32,6 +32,7 @@ import { runProfile } from "./bench/run-profile";
 import { runResources } from "./bench/run-resources";
 import { runStreams } from "./bench/run-streams";
 import { barChart } from "./bench/svg-chart";
+import { latencyChart } from "./bench/svg-latency-chart";
 
 const RUNS = ["latency", "streams", "resources", "scaling", "faults", "cold", "profile"] as const;
 type RunName = (typeof RUNS)[number];
@@ -132,7 +133,7 @@ async function main(): Promise<void> {
     await closePools();
   }
   if (wants("scaling")) {
-    const s = await attempt("Pool scaling (issue 3)", () => runPoolScaling(ctx));
+    const s = await attempt("Pool scaling: more accounts, more throughput", () => runPoolScaling(ctx));
     if (s) {
       sections.push(s.section);
       scaling = s.points;
@@ -167,10 +168,11 @@ async function main(): Promise<void> {
         `Node ${m.node}; everything (load generator, simulator processes, proxy, Portkey) shares these cores, over loopback (127.0.0.1)`,
         `whole run: ${num(seconds, 0)} s`,
       ],
+      answer: answer(latency),
       summary: summary(latency, scaling, sections),
       method: [
         "Every server runs in its own process: the OCI simulator (`node --import tsx scripts/simulator.ts`, which verifies each request's RSA signature like OCI), the proxy as built (`node dist/cli/ociai-proxy.js -port 0 -config F`, request logs to a file) and the Portkey gateway (`node node_modules/@portkey-ai/gateway/build/start-server.js`). The load generator runs in the bench process: closed loop, undici keep-alive pools, one connection per worker. Keys are throwaway RSA-2048 pairs from `generateTestAccount()`.",
-        "Where paths are compared they run in interleaved rounds in the same run (A B C D, B C D A, …) so drift in the machine's state hits all of them alike. Latency is measured from making the request — the floor signs it then, as any client calling OCI directly must — to the last body byte. Percentiles are nearest-rank over all requests of all rounds.",
+        "The baseline, \"direct to OCI\", is the same call made straight to the simulator, signed by the load generator as any client calling OCI itself must sign it: it is the least any gateway can cost, so a gateway's figure minus the direct one is what the gateway adds. Where paths are compared they run in interleaved rounds in the same run (A B C D, B C D A, …) so drift in the machine's state hits all of them alike. Latency is measured from making the request (the direct path signs it then) to the last body byte. Percentiles are nearest-rank over all requests of all rounds.",
         "These figures are relative: on 2 shared cores the load generator, the simulator and the gateway compete for CPU, so absolute throughput is a property of this machine; differences between paths measured in the same run are the point.",
       ],
       sections,
@@ -220,16 +222,13 @@ function newestMtime(dir: string): number {
 function writeCharts(run: LatencyRun, write: boolean): string[] {
   const groups = run.levels.map((c) => `concurrency ${c}`);
   const series = run.paths.map((p) => p.target);
-  const latency = barChart({
-    title: "Non-stream latency: p50 (bar) and p99 (whisker)",
-    subtitle: "ms, lower is better; each concurrency has its own scale; same simulator behind every path",
-    unit: "ms",
-    groups,
-    series,
-    values: run.levels.map((c) => run.paths.map((p) => p.byConcurrency.get(c)!.summary.p50)),
-    whiskers: run.levels.map((c) => run.paths.map((p) => p.byConcurrency.get(c)!.summary.p99)),
-    whiskerLabel: "p99",
-    independentScales: true,
+  const latency = latencyChart({
+    title: "Non-stream latency, p50 and p99",
+    subtitle: "ms, lower is better; (+x) = added to the direct call; every panel has its own scale from 0",
+    blocks: run.levels.map((c) => ({
+      label: `concurrency ${c}`,
+      rows: run.paths.map((p) => ({ name: p.target, p50: p.byConcurrency.get(c)!.summary.p50, p99: p.byConcurrency.get(c)!.summary.p99 })),
+    })),
   });
   const throughput = barChart({
     title: "Non-stream throughput",
@@ -247,6 +246,25 @@ function writeCharts(run: LatencyRun, write: boolean): string[] {
   return ["benchmarks-latency.svg", "benchmarks-throughput.svg"];
 }
 
+/**
+ * The one-line answer the report opens with: what the proxy adds to a call, against the
+ * direct call and against Portkey, from the latency run.
+ */
+function answer(latency: LatencyRun | undefined): string | undefined {
+  const direct = latency?.paths[0];
+  const proxy = latency?.paths.find((p) => p.target === "proxy, 1 account");
+  if (!latency || !direct || !proxy) return undefined;
+  const portkey = latency.paths.find((p) => p.target.startsWith("Portkey"));
+  const c1 = (p: typeof direct) => p.byConcurrency.get(1)!.summary;
+  const best = (p: typeof direct) => Math.max(...latency.levels.map((c) => p.byConcurrency.get(c)!.summary.rps));
+  const added = (p: typeof direct) => `${num(c1(p).p50 - c1(direct).p50)} ms at p50 (${num(c1(p).p99 - c1(direct).p99)} ms at p99)`;
+  return (
+    `**In one line:** the proxy adds ${added(proxy)} to a call at concurrency 1 over calling OCI directly, and serves up to ${num(best(proxy), 0)} requests/s ` +
+    `on this 2-core machine where direct calls reach ${num(best(direct), 0)}` +
+    (portkey ? `; the Portkey gateway adds ${added(portkey)} and serves up to ${num(best(portkey), 0)}.` : ".")
+  );
+}
+
 /** A few headline figures for the top of the report. */
 function summary(latency: LatencyRun | undefined, scaling: ScalingPoint[] | undefined, sections: Section[]): string[] {
   const out: string[] = [];
@@ -257,7 +275,7 @@ function summary(latency: LatencyRun | undefined, scaling: ScalingPoint[] | unde
     const c1 = (p: typeof floor) => p.byConcurrency.get(1)!;
     if (single) {
       out.push(
-        `Added latency of the proxy at concurrency 1: ${num(c1(single).summary.p50 - c1(floor).summary.p50)} ms at p50, ${num(c1(single).summary.p99 - c1(floor).summary.p99)} ms at p99 (floor p50 ${num(c1(floor).summary.p50)} ms); ${num(c1(single).gatewayCpuMsPerReq)} ms of proxy CPU per request.`,
+        `Added latency of the proxy at concurrency 1: ${num(c1(single).summary.p50 - c1(floor).summary.p50)} ms at p50, ${num(c1(single).summary.p99 - c1(floor).summary.p99)} ms at p99 (a direct call takes ${num(c1(floor).summary.p50)} ms at p50); ${num(c1(single).gatewayCpuMsPerReq)} ms of proxy CPU per request.`,
       );
       if (portkey) {
         out.push(
@@ -266,7 +284,7 @@ function summary(latency: LatencyRun | undefined, scaling: ScalingPoint[] | unde
       }
       const top = latency.levels[latency.levels.length - 1];
       const best = (p: typeof floor) => Math.max(...latency.levels.map((c) => p.byConcurrency.get(c)!.summary.rps));
-      out.push(`Peak throughput on this machine: floor ${num(best(floor), 0)} req/s, proxy ${num(best(single), 0)} req/s${portkey ? `, Portkey ${num(best(portkey), 0)} req/s` : ""} (levels up to concurrency ${top}).`);
+      out.push(`Peak throughput on this machine: direct ${num(best(floor), 0)} req/s, proxy ${num(best(single), 0)} req/s${portkey ? `, Portkey ${num(best(portkey), 0)} req/s` : ""} (levels up to concurrency ${top}).`);
     }
   }
   if (scaling) {

@@ -2,25 +2,78 @@
  * `npm run demo`: the proxy against the local OCI simulator, no OCI account needed.
  * Generates a throwaway key pair and config, starts the simulator and the real
  * `ociai-proxy` CLI, streams one answer through it, and keeps both running so you can
- * point any OpenAI client at it. `--once` exits after the streamed answer.
+ * point any OpenAI client at it. `--once` exits after the streamed answer; `--port N`
+ * (or $PORT) picks the proxy's port. Stopping the demo (Ctrl-C, SIGTERM) stops both.
  */
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { generateTestAccount, startSimulator } from "../test/simulator";
+import { parseArgs } from "node:util";
+import { generateTestAccount, startSimulator, type OciSimulator } from "../test/simulator";
 import proxyNodeFlags from "./lib/proxy-node-flags.json";
 
-const once = process.argv.includes("--once");
-const port = Number(process.env.PORT ?? 8080);
+const USAGE = `usage: npm run demo [-- --port 8080] [-- --once]
+
+Starts a local OCI simulator and the ociai-proxy CLI in front of it (no OCI account needed),
+streams one answer through the proxy and prints how to connect. Ctrl-C stops both.
+
+  --port N   the proxy's port (default 8080, or $PORT; 0 = any free port)
+  --once     exit after the streamed answer
+  -h, --help this text`;
+
 const root = resolve(__dirname, "..");
 const dir = join(root, ".demo");
 let heldLogs: Buffer[] | undefined;
+let proxy: ChildProcess | undefined;
+let simulator: OciSimulator | undefined;
+let stopping: Promise<never> | undefined;
+
+function parseDemoArgs(): { port: number; once: boolean } {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string", default: process.env.PORT ?? "8080" },
+      once: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const port = /^\d+$/.test(values.port) ? Number(values.port) : NaN;
+  if (!(port <= 65535)) throw new Error(`--port: expected a port number, got "${values.port}"`);
+  return { port, once: values.once };
+}
+
+/**
+ * Stops what the demo started: the proxy (let it finish, SIGKILL after 5 s) and the
+ * simulator, then exits. Ctrl-C reaches the proxy too (same process group), so it is only
+ * signalled if still running a moment later.
+ */
+function stopAll(code: number, signal?: NodeJS.Signals): Promise<never> {
+  stopping ??= (async () => {
+    const child = proxy;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
+      const wait = (ms: number) => Promise.race([exited, new Promise((r) => setTimeout(r, ms).unref())]);
+      if (signal !== "SIGINT" || (await wait(1_000)) === undefined) child.kill("SIGTERM");
+      if ((await wait(5_000)) === undefined) child.kill("SIGKILL");
+      await exited;
+    }
+    await simulator?.close();
+    process.exit(code);
+  })();
+  return stopping;
+}
 
 async function main(): Promise<void> {
+  const { port, once } = parseDemoArgs();
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stopAll(0, signal));
+
   mkdirSync(dir, { recursive: true });
   const { account, privateKeyPem } = generateTestAccount();
   writeFileSync(join(dir, "demo_key.pem"), privateKeyPem, { mode: 0o600 });
-  const simulator = await startSimulator({ accounts: [account], port: 0, responseWords: 40 });
+  simulator = await startSimulator({ accounts: [account], port: 0, responseWords: 40 });
   // A little pacing so the answer visibly streams, as a real model's would.
   simulator.setFaults({ interChunkMs: 40 });
 
@@ -51,21 +104,15 @@ gpt-oss-120b = openai.gpt-oss-120b
   );
 
   const cli = join(root, "dist/cli/ociai-proxy.js");
-  const proxy = spawn(process.execPath, [...proxyNodeFlags, cli, "-port", String(port), "-config", configFile], { stdio: ["ignore", "pipe", "inherit"] });
-  const stopAll = async (code: number) => {
-    proxy.kill("SIGTERM");
-    await simulator.close();
-    process.exit(code);
-  };
-  process.on("SIGINT", () => void stopAll(0));
-  process.on("SIGTERM", () => void stopAll(0));
-  proxy.on("exit", (code) => {
-    if (code) void stopAll(code);
+  const child = spawn(process.execPath, [...proxyNodeFlags, cli, "-port", String(port), "-config", configFile], { stdio: ["ignore", "pipe", "inherit"] });
+  proxy = child;
+  child.on("exit", (code) => {
+    if (!stopping) void stopAll(code || 1);
   });
 
   const listening = await new Promise<number>((resolveListen, reject) => {
     let seen = "";
-    proxy.stdout!.on("data", (data: Buffer) => {
+    child.stdout!.on("data", (data: Buffer) => {
       // While the answer streams, hold the proxy's log lines so they do not cut into it.
       if (heldLogs) heldLogs.push(data);
       else process.stdout.write(data);
@@ -73,14 +120,14 @@ gpt-oss-120b = openai.gpt-oss-120b
       const match = /Starting server on port (\d+)/.exec(seen);
       if (match) resolveListen(Number(match[1]));
     });
-    proxy.once("exit", () => reject(new Error("the proxy exited during start-up")));
+    child.once("exit", () => reject(new Error("the proxy exited during start-up")));
   });
 
   const apiKey = /^api_key\s*=\s*(\S+)/m.exec(readFileSync(configFile, "utf8"))![1];
   const baseURL = `http://127.0.0.1:${listening}/v1`;
   const curl = `curl -N ${baseURL}/chat/completions -H "Authorization: Bearer ${apiKey}" -H "Content-Type: application/json" \\\n  -d '{"model":"grok-4","stream":true,"messages":[{"role":"user","content":"Hello from the demo"}]}'`;
 
-  console.log(`\n=== OCI AI Proxy demo (simulated OCI at ${simulator.url}) ===`);
+  console.log(`\n=== OCI AI Proxy demo (simulated OCI at ${simulator!.url}) ===`);
   console.log(`Base URL: ${baseURL}\nAPI key:  ${apiKey}\nModels:   grok-4, grok-3-mini, llama-3.3-70b, command-r-plus, gpt-oss-120b\n`);
   console.log(`Try it:\n${curl}\n`);
   console.log("Streaming one answer now:\n");
@@ -110,5 +157,5 @@ gpt-oss-120b = openai.gpt-oss-120b
 
 main().catch((err) => {
   console.error(`demo failed: ${(err as Error).message}`);
-  process.exit(1);
+  void stopAll(1);
 });

@@ -2,35 +2,59 @@
  * The `ociai-proxy` CLI: loads the config, builds the account clients and serves the
  * OpenAI-compatible API until SIGTERM/SIGINT, letting in-flight streams finish.
  */
+import { existsSync } from "node:fs";
+import { version } from "../package.json";
 import { loadConfig } from "../shared/config/load-config";
+import { escapeControl } from "../shared/log/escape-control";
 import { loggerFromEnv } from "../shared/log/logger";
 import { startProxy } from "../shared/server/start-proxy";
-import { parseCliArgs, USAGE } from "./lib/parse-cli-args";
+import { parseCliArgs, USAGE, type CliArgs } from "./lib/parse-cli-args";
 
 const SHUTDOWN_GRACE_MS = Number(process.env.OCIAI_SHUTDOWN_GRACE_MS ?? 30_000);
+
+/** Start-up failures: one line on stderr (control characters escaped: it may quote the file), exit 1. */
+function fail(message: string, code = 1): never {
+  process.stderr.write(`ociai-proxy: ${escapeControl(message)}\n`);
+  process.exit(code);
+}
+
+/** What to do about a config file that is not there: the example to copy. */
+function missingConfigHint(args: CliArgs): string {
+  const example = args.multiAccount ? "config/multi_config.conf" : "config/config.conf";
+  const target = args.config.replace(/^\.\//, "");
+  const fill = args.multiAccount ? "each [ACCOUNT_n]" : "user, fingerprint, key_file, tenancy and region";
+  return (
+    `${args.config} not found. Create it from the example: cp ${example} ${target} — then fill in ${fill}` +
+    (args.defaultConfig ? "" : " (or pass the file you meant with -config)")
+  );
+}
 
 async function main(): Promise<void> {
   let args;
   try {
     args = parseCliArgs(process.argv.slice(2));
   } catch (err) {
-    process.stderr.write(`ociai-proxy: ${(err as Error).message}\n\n${USAGE}\n`);
+    process.stderr.write(`ociai-proxy: ${escapeControl((err as Error).message)}\n\n${USAGE}\n`);
     process.exit(2);
   }
   if (args.help) {
     process.stdout.write(USAGE + "\n");
     return;
   }
+  if (args.version) {
+    process.stdout.write(`ociai-proxy ${version}\n`);
+    return;
+  }
   const logger = loggerFromEnv(process.env, "text");
 
+  if (!existsSync(args.config)) fail(missingConfigHint(args));
   let config;
   try {
     config = loadConfig(args.config, { multiAccount: args.multiAccount });
   } catch (err) {
-    process.stderr.write(`ociai-proxy: ${(err as Error).message}\n`);
-    process.exit(1);
+    fail((err as Error).message);
   }
-  logger.info("OCI AI proxy starting", { mode: config.mode, config: config.file });
+  logger.info("OCI AI proxy starting", { version, mode: config.mode, config: config.file });
   for (const warning of config.warnings ?? []) logger.warn(warning);
   if (config.apiKeyGenerated) logger.info(`Generated an API key and wrote it to ${config.file} (api_key)`);
   logger.info(`Loaded ${config.models.size} models from config`);
@@ -48,8 +72,10 @@ async function main(): Promise<void> {
   try {
     proxy = await startProxy({ config, logger, port: args.port, host: args.host });
   } catch (err) {
-    process.stderr.write(`ociai-proxy: ${(err as Error).message}\n`);
-    process.exit(1);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EADDRINUSE") fail(`port ${args.port} is already in use on ${args.host}; stop the other server or pass -port`);
+    if (code === "EACCES") fail(`not allowed to listen on port ${args.port} (ports below 1024 need privileges); pass -port 8080`);
+    fail((err as Error).message);
   }
   logger.info("OCI clients initialized successfully", { accounts: config.accounts.length });
   logger.info(`Starting server on port ${proxy.port}`, { url: `${proxy.url}/v1` });

@@ -4,15 +4,15 @@
  */
 import * as fdk from "@fnproject/fdk";
 import { fdkHttpHandler, type FdkContext } from "../../shared/adapters/oci-fdk";
-import { ociRuntime } from "../../shared/serverless/platform-runtimes";
+import { ociProbeRuntime } from "../../shared/serverless/platform-runtimes";
 import { runHealthCheck } from "../../shared/serverless/run-health-check";
 
-const viaGateway = fdkHttpHandler(ociRuntime, fdk.rawResult);
+const viaGateway = fdkHttpHandler(ociProbeRuntime, fdk.rawResult);
 
 fdk.handle(
   async (input: Buffer, ctx: FdkContext) => {
     if (ctx.httpGateway.method) return viaGateway(input, ctx);
-    return fdk.rawResult(JSON.stringify(await runHealthCheck(await ociRuntime(), false)));
+    return fdk.rawResult(JSON.stringify(await runHealthCheck(await ociProbeRuntime(), false)));
   },
   { inputMode: "buffer" },
 );

@@ -7,11 +7,13 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Annotations, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { FUNCTIONS, ROUTES, functionName, type FunctionName } from "../shared/functions";
-import { readInfraConfig, type InfraConfig } from "../shared/read-infra-config";
+import { FUNCTIONS, functionName, type FunctionName } from "../shared/functions";
+import type { InfraConfig } from "../shared/load-infra-config";
+import { ROUTES, servesClients } from "../shared/routes";
 import { awsRateExpression } from "../shared/schedule-expression";
+import { secretWarnings, stackRefusal } from "../shared/stack-checks";
 import { localStatePath, type AwsStackOptions } from "../shared/stack-options";
 import { assumeRolePolicy, policyDocument, type PolicyStatement } from "./iam-policy";
 import { ProxyLambda } from "./proxy-lambda";
@@ -27,33 +29,34 @@ export const AWS_PROVIDER_VERSION = ">= 6.26.0, < 7.0.0";
 export const STATE_TABLE_PARTITION_KEY = "pk";
 export const STATE_TABLE_TTL_ATTRIBUTE = "expiresAt";
 
-/** DynamoDB actions of the state store (items only: no table administration). */
-const STATE_TABLE_ACTIONS = [
-  "dynamodb:GetItem",
-  "dynamodb:BatchGetItem",
-  "dynamodb:Query",
-  "dynamodb:Scan",
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-  "dynamodb:BatchWriteItem",
-  "dynamodb:ConditionCheckItem",
-];
+/**
+ * The DynamoDB actions the state store calls (shared/state/dynamodb-state-store.ts), and
+ * nothing else: items only, no table administration, no scans.
+ */
+export const STATE_TABLE_ACTIONS = ["dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"];
 
 /**
  * The proxy on AWS: API Gateway REST API (regional) → Lambda (arm64), the chat route
  * streaming; DynamoDB for shared pool state; Secrets Manager for the OCI private keys and
  * the proxy API key (functions get ARNs, never values); an EventBridge Scheduler schedule
- * running health-check; least-privilege IAM throughout.
+ * running health-check; throttling at the gateway; least-privilege IAM throughout.
+ *
+ * @param config The checked config (loadInfraConfig). One the Lambda bundles cannot run
+ *   (principal auth, a region outside the proxy's table) is refused with StackRefusedError.
  */
 export class AwsStack extends TerraformStack {
   readonly config: InfraConfig;
   readonly functions = {} as Record<FunctionName, LambdaFunction>;
 
-  constructor(scope: Construct, id: string, options: AwsStackOptions) {
+  constructor(scope: Construct, id: string, options: AwsStackOptions, config: InfraConfig) {
     super(scope, id);
-    this.config = readInfraConfig(options.configFile);
+    const refused = stackRefusal(config, "aws");
+    if (refused) throw refused;
+    this.config = config;
     const prefix = options.namePrefix;
+    for (const warning of secretWarnings(config, { createsApiKeySecret: !options.apiKeySecretArn, apiKeySetting: "OCIAI_AWS_API_KEY_SECRET_ARN" })) {
+      Annotations.of(this).addWarning(warning);
+    }
 
     new LocalBackend(this, { path: localStatePath(id) });
     new AwsProvider(this, "aws", {
@@ -84,7 +87,9 @@ export class AwsStack extends TerraformStack {
       const statements: PolicyStatement[] = [
         { Sid: "StateTable", Effect: "Allow", Action: STATE_TABLE_ACTIONS, Resource: [table.arn] },
       ];
-      const readable = [...Object.values(secrets.accountKeySecretArns), ...(spec.servesClients ? [secrets.apiKeySecretArn] : [])];
+      // Only functions that serve clients check the API key; every function signs OCI calls.
+      const clientFacing = servesClients(spec.name);
+      const readable = [...Object.values(secrets.accountKeySecretArns), ...(clientFacing ? [secrets.apiKeySecretArn] : [])];
       if (readable.length > 0) {
         statements.push({ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: readable });
       }
@@ -95,7 +100,7 @@ export class AwsStack extends TerraformStack {
         OCIAI_ACCOUNT_KEY_SECRETS: JSON.stringify(secrets.accountKeySecretArns),
         OCIAI_LOG_FORMAT: "json",
       };
-      if (spec.servesClients) environment.OCIAI_API_KEY_SECRET_ARN = secrets.apiKeySecretArn;
+      if (clientFacing) environment.OCIAI_API_KEY_SECRET_ARN = secrets.apiKeySecretArn;
       const lambda = new ProxyLambda(this, `fn-${spec.name}`, {
         spec,
         namePrefix: prefix,
@@ -113,6 +118,7 @@ export class AwsStack extends TerraformStack {
       stageName: options.stageName,
       routes: ROUTES,
       functions: this.functions,
+      throttle: options.throttle,
     });
 
     this.addHealthCheckSchedule(prefix);
@@ -150,7 +156,7 @@ export class AwsStack extends TerraformStack {
     });
     new SchedulerSchedule(this, "health-check-schedule", {
       name,
-      description: `health_check_interval from ${this.config.file}, rounded up to the scheduler's one-minute granularity`,
+      description: "health_check_interval of the proxy config, rounded up to the scheduler's one-minute granularity",
       scheduleExpression: awsRateExpression(this.config.healthCheckIntervalMs),
       flexibleTimeWindow: { mode: "OFF" },
       target: {

@@ -1,6 +1,7 @@
 import { ApiGatewayDeployment } from "@cdktf/provider-aws/lib/api-gateway-deployment";
 import { ApiGatewayIntegration } from "@cdktf/provider-aws/lib/api-gateway-integration";
 import { ApiGatewayMethod } from "@cdktf/provider-aws/lib/api-gateway-method";
+import { ApiGatewayMethodSettings } from "@cdktf/provider-aws/lib/api-gateway-method-settings";
 import { ApiGatewayResource } from "@cdktf/provider-aws/lib/api-gateway-resource";
 import { ApiGatewayRestApi } from "@cdktf/provider-aws/lib/api-gateway-rest-api";
 import { ApiGatewayStage } from "@cdktf/provider-aws/lib/api-gateway-stage";
@@ -9,12 +10,13 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
-import type { FunctionName, RouteSpec } from "../shared/functions";
+import type { FunctionName } from "../shared/functions";
+import { routesByPath, type GatewayRoute } from "../shared/routes";
+import type { ThrottleOptions } from "../shared/stack-options";
 
 /**
  * Longest a streamed response may run. API Gateway allows up to 15 minutes for STREAM
- * integrations (buffered ones stop at 29 s by default, 300 s at most), which matches the
- * chat Lambda's 900 s timeout.
+ * integrations (buffered ones stop at 29 s), which matches the chat Lambda's 900 s.
  */
 export const STREAM_TIMEOUT_MS = 900_000;
 
@@ -27,26 +29,28 @@ export function streamingInvokeUri(region: string, functionArn: string): string 
   return `arn:aws:apigateway:${region}:lambda:path/2021-11-15/functions/${functionArn}/response-streaming-invocations`;
 }
 
-/** "/stats/*" → "/stats/{proxy+}" (API Gateway's greedy path variable). */
-export function awsResourcePath(path: string): string {
-  return path.replace(/\/\*$/, "/{proxy+}");
+/** A route path as a Lambda permission's source ARN suffix: path variables match anything. */
+export function permissionPath(path: string): string {
+  return path.replace(/\{[^}]+\}/g, "*");
 }
 
 export interface ProxyRestApiProps {
   namePrefix: string;
   region: string;
   stageName: string;
-  routes: readonly RouteSpec[];
+  routes: readonly GatewayRoute[];
   functions: Record<FunctionName, LambdaFunction>;
+  throttle: ThrottleOptions;
 }
 
 /**
- * The proxy's REST API (regional): one resource per route path, every route's methods plus
- * OPTIONS (the app answers CORS preflights itself) as Lambda proxy integrations. The chat
- * route streams (`response_transfer_mode = STREAM` over the response-streaming invoke
- * URI); the others are buffered. Each Lambda permission covers exactly one method and path
- * of this API. The deployment's trigger hashes every resource, method and integration, so
- * any route change produces a new deployment of the stage.
+ * The proxy's REST API (regional): one resource per route path (the route table's "{id}"
+ * and "{id+}" are API Gateway's own path variables), each route's method plus OPTIONS on
+ * every path (the app answers CORS preflights itself, so CORS is answered once), all
+ * Lambda proxy integrations. Streaming routes use `response_transfer_mode = STREAM` over
+ * the response-streaming invoke URI; the others are buffered. Each Lambda permission
+ * covers exactly one method and path of this API. The stage throttles every method, and
+ * the deployment is re-created whenever a resource, method or integration changes.
  */
 export class ProxyRestApi extends Construct {
   readonly api: ApiGatewayRestApi;
@@ -62,31 +66,34 @@ export class ProxyRestApi extends Construct {
     });
 
     const resources = new Map<string, ApiGatewayResource>();
-    const resourceFor = (path: string): ApiGatewayResource => {
+    // "/" is the API's root resource, which API Gateway creates with the API.
+    const resourceIdFor = (path: string): string => {
+      if (path === "/") return this.api.rootResourceId;
       const existing = resources.get(path);
-      if (existing) return existing;
+      if (existing) return existing.id;
       const cut = path.lastIndexOf("/");
       const parentPath = path.slice(0, cut);
       const resource = new ApiGatewayResource(this, `resource${slug(path)}`, {
         restApiId: this.api.id,
-        parentId: parentPath === "" ? this.api.rootResourceId : resourceFor(parentPath).id,
+        parentId: parentPath === "" ? this.api.rootResourceId : resourceIdFor(parentPath),
         pathPart: path.slice(cut + 1),
       });
       resources.set(path, resource);
-      return resource;
+      return resource.id;
     };
 
     const methods: ApiGatewayMethod[] = [];
-    for (const route of props.routes) {
-      const path = awsResourcePath(route.path);
-      const resource = resourceFor(path);
-      const target = props.functions[route.target];
-      for (const httpMethod of [...route.methods, "OPTIONS"]) {
-        const idPart = `${slug(path)}-${httpMethod.toLowerCase()}`;
+    for (const [path, routes] of routesByPath(props.routes)) {
+      const resourceId = resourceIdFor(path);
+      // Preflights go where the path's first route goes, buffered: the app answers them.
+      const preflight = { method: "OPTIONS", fn: routes[0].fn, streaming: false };
+      for (const route of [...routes, preflight]) {
+        const target = props.functions[route.fn];
+        const idPart = `${slug(path)}-${route.method.toLowerCase()}`;
         const method = new ApiGatewayMethod(this, `method${idPart}`, {
           restApiId: this.api.id,
-          resourceId: resource.id,
-          httpMethod,
+          resourceId,
+          httpMethod: route.method,
           // Clients authenticate with the proxy API key, which the function checks.
           authorization: "NONE",
         });
@@ -94,7 +101,7 @@ export class ProxyRestApi extends Construct {
         this.integrations.push(
           new ApiGatewayIntegration(this, `integration${idPart}`, {
             restApiId: this.api.id,
-            resourceId: resource.id,
+            resourceId,
             httpMethod: method.httpMethod,
             type: "AWS_PROXY",
             integrationHttpMethod: "POST",
@@ -115,8 +122,8 @@ export class ProxyRestApi extends Construct {
           action: "lambda:InvokeFunction",
           functionName: target.functionName,
           principal: "apigateway.amazonaws.com",
-          // Only this API, this method, this path (a greedy variable matches any sub-path).
-          sourceArn: `${this.api.executionArn}/*/${httpMethod}${path.replace("{proxy+}", "*")}`,
+          // Only this API, this method, this path.
+          sourceArn: `${this.api.executionArn}/*/${route.method}${permissionPath(path)}`,
         });
       }
     }
@@ -144,6 +151,17 @@ export class ProxyRestApi extends Construct {
       deploymentId: deployment.id,
       stageName: props.stageName,
     });
+    // Every method of the stage: requests over the limit get 429 from API Gateway, without a Lambda invocation.
+    new ApiGatewayMethodSettings(this, "throttling", {
+      restApiId: this.api.id,
+      stageName: this.stage.stageName,
+      methodPath: "*/*",
+      settings: {
+        throttlingRateLimit: props.throttle.rateLimit,
+        throttlingBurstLimit: props.throttle.burstLimit,
+        metricsEnabled: true,
+      },
+    });
   }
 
   /** Base URL for OpenAI clients, e.g. https://abc123.execute-api.us-east-1.amazonaws.com/prod/v1 */
@@ -152,7 +170,8 @@ export class ProxyRestApi extends Construct {
   }
 }
 
-/** "/v1/chat/completions" → "-v1-chat-completions", "/stats/{proxy+}" → "-stats-proxy" */
+/** "/v1/chat/completions" → "-v1-chat-completions", "/v1/models/{id+}" → "-v1-models-id", "/" → "-root" */
 function slug(path: string): string {
+  if (path === "/") return "-root";
   return path.replace(/[^A-Za-z0-9]+/g, "-").replace(/-+$/, "");
 }

@@ -3,7 +3,7 @@ import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmana
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { apiKeyValue } from "../shared/api-key-value";
-import type { InfraConfig } from "../shared/read-infra-config";
+import type { InfraConfig } from "../shared/load-infra-config";
 
 export interface ProxySecretsProps {
   namePrefix: string;

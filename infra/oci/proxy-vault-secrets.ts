@@ -1,7 +1,7 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { apiKeyValue } from "../shared/api-key-value";
-import type { InfraConfig } from "../shared/read-infra-config";
+import type { InfraConfig } from "../shared/load-infra-config";
 import { KmsKey, KmsVault, VaultSecret } from "./provider/oci-resources";
 
 export interface ProxyVaultSecretsProps {

@@ -1,6 +1,6 @@
 import { Password } from "@cdktf/provider-random/lib/password";
 import type { Construct } from "constructs";
-import type { InfraConfig } from "./read-infra-config";
+import type { InfraConfig } from "./load-infra-config";
 
 /**
  * The proxy API key to store in the cloud's secret store: the config's own, or (for the

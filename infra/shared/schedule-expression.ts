@@ -21,28 +21,29 @@ function plural(value: number, unit: string): string {
   return `rate(${value} ${unit}${value === 1 ? "" : "s"})`;
 }
 
-/** Steps that divide an hour / a day evenly, so a cron step never leaves a short gap at the wrap. */
-const MINUTE_STEPS = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30];
+/**
+ * OCI Resource Scheduler runs a schedule at most once an hour: the API refuses more
+ * frequent recurrences ("Frequency cannot be higher than HOURLY"), and Oracle's guide to
+ * scheduling functions speaks of running them each week, day or hour.
+ */
+export const OCI_SCHEDULE_MIN_INTERVAL_MS = 3_600_000;
+
+/** Hour steps that divide a day evenly, so a cron step never leaves a short gap at midnight. */
 const HOUR_STEPS = [1, 2, 3, 4, 6, 8, 12];
 
 /**
  * Five-field UNIX cron expression for OCI Resource Scheduler (`recurrence_type = "CRON"`).
- * Cron cannot express sub-minute intervals, and a step that does not divide the hour
- * leaves a short gap when the minute wraps (e.g. every 7 minutes runs at :56 and :00), so
- * the interval rounds UP to the next step that divides an hour (or, past an hour, a day).
+ * Intervals under an hour become hourly (the service's shortest; the stack warns), and
+ * longer ones round UP to a step that divides a day, up to daily.
  *
  * @example
- *   ociCronExpression(30_000)     // "* * * * *"      (every minute)
- *   ociCronExpression(7 * 60_000) // "*\/10 * * * *"  (every 10 minutes)
- *   ociCronExpression(45 * 60_000) // "0 * * * *"      (every hour)
+ *   ociCronExpression(30_000)        // "0 * * * *"     (hourly: the shortest OCI allows)
  *   ociCronExpression(5 * 3_600_000) // "0 *\/6 * * *"
+ *   ociCronExpression(48 * 3_600_000) // "0 0 * * *"    (daily)
  */
 export function ociCronExpression(intervalMs: number): string {
-  const minutes = Math.max(1, Math.ceil(intervalMs / MINUTE_MS));
-  const minuteStep = MINUTE_STEPS.find((candidate) => candidate >= minutes);
-  if (minuteStep !== undefined) return minuteStep === 1 ? "* * * * *" : `*/${minuteStep} * * * *`;
-  const hours = Math.ceil(minutes / 60);
-  if (hours >= 24) return "0 0 * * *";
-  const step = HOUR_STEPS.find((candidate) => candidate >= hours) ?? 12;
+  const hours = Math.max(1, Math.ceil(intervalMs / OCI_SCHEDULE_MIN_INTERVAL_MS));
+  const step = HOUR_STEPS.find((candidate) => candidate >= hours);
+  if (step === undefined) return "0 0 * * *";
   return step === 1 ? "0 * * * *" : `0 */${step} * * *`;
 }

@@ -18,6 +18,14 @@ export function localStatePath(stackName: string): string {
 const FUNCTIONS_SHAPES = ["GENERIC_X86", "GENERIC_ARM", "GENERIC_X86_ARM"] as const;
 export type FunctionsShape = (typeof FUNCTIONS_SHAPES)[number];
 
+/** Gateway throttling: what the whole API accepts, so unauthenticated floods cannot run up the bill. */
+export interface ThrottleOptions {
+  /** Steady requests per second (AWS stage default, OCI deployment total). */
+  rateLimit: number;
+  /** Requests AWS lets through at once above the rate (OCI has no burst setting). */
+  burstLimit: number;
+}
+
 export interface CommonStackOptions {
   /** Proxy config file (absolute): the one bundled with the functions. */
   configFile: string;
@@ -25,6 +33,7 @@ export interface CommonStackOptions {
   namePrefix: string;
   /** Where `npm run build` writes dist/aws/<fn> and dist/oci/<fn> (absolute). */
   distDir: string;
+  throttle: ThrottleOptions;
 }
 
 export interface AwsStackOptions extends CommonStackOptions {
@@ -88,11 +97,18 @@ export function settingLookup(env: NodeJS.ProcessEnv, context: (key: string) => 
   };
 }
 
+/** Defaults that let a team's traffic through and cap what a flood can cost (≈ 1.7 M requests a day). */
+export const DEFAULT_THROTTLE: ThrottleOptions = { rateLimit: 20, burstLimit: 40 };
+
 export function commonOptionsFrom(get: SettingLookup): CommonStackOptions {
   return {
     configFile: absolute(get("OCIAI_CONFIG_FILE", "configFile") ?? DEFAULT_CONFIG_FILE),
     namePrefix: get("OCIAI_NAME_PREFIX", "namePrefix") ?? "ociai-proxy",
     distDir: absolute(get("OCIAI_DIST_DIR", "distDir") ?? "dist"),
+    throttle: {
+      rateLimit: integer(get("OCIAI_THROTTLE_RATE", "throttleRate") ?? String(DEFAULT_THROTTLE.rateLimit), "throttleRate"),
+      burstLimit: integer(get("OCIAI_THROTTLE_BURST", "throttleBurst") ?? String(DEFAULT_THROTTLE.burstLimit), "throttleBurst"),
+    },
   };
 }
 

@@ -111,8 +111,11 @@ function ociBody(compartmentId: string, stream: boolean): string {
   });
 }
 
-/** The floor: a hand-signed request straight to the simulator (key parsed once). */
-export function floorTarget(simUrl: string, account: BenchAccount, stream = false, name = "floor (direct, signed)"): Target {
+/** The baseline path's name in tables and charts. */
+export const DIRECT = "direct to OCI (no gateway)";
+
+/** The floor: a hand-signed request straight to the simulator (key parsed once), named {@link DIRECT}. */
+export function floorTarget(simUrl: string, account: BenchAccount, stream = false, name = DIRECT): Target {
   const url = `${simUrl}/20231130/actions/chat`;
   const body = ociBody(account.account.tenancy, stream);
   return {
@@ -129,6 +132,33 @@ export function proxyTarget(proxyUrl: string, name: string, stream = false): Tar
   const body = openAIBody(MODEL, stream);
   const headers = { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" };
   return { name, origin: proxyUrl, path: "/v1/chat/completions", stream, streamEndMarker: stream ? "[DONE]" : undefined, make: () => ({ headers, body }) };
+}
+
+/**
+ * The same turn through the proxy's other front doors (same prompt, tokens, model, same
+ * process): what they add over chat completions is the cost of their translation.
+ */
+export function frontDoorTargets(proxyUrl: string, stream = false): Target[] {
+  const responses = JSON.stringify({ model: MODEL, max_output_tokens: MAX_TOKENS, stream, store: false, input: PROMPT });
+  const messages = JSON.stringify({ model: MODEL, max_tokens: MAX_TOKENS, stream, messages: [{ role: "user", content: PROMPT }] });
+  return [
+    {
+      name: "proxy, 1 account, /v1/responses",
+      origin: proxyUrl,
+      path: "/v1/responses",
+      stream,
+      streamEndMarker: stream ? "response.completed" : undefined,
+      make: () => ({ headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" }, body: responses }),
+    },
+    {
+      name: "proxy, 1 account, /v1/messages",
+      origin: proxyUrl,
+      path: "/v1/messages",
+      stream,
+      streamEndMarker: stream ? "message_stop" : undefined,
+      make: () => ({ headers: { "x-api-key": API_KEY, "anthropic-version": "2023-06-01", "content-type": "application/json" }, body: messages }),
+    },
+  ];
 }
 
 /**

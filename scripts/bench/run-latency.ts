@@ -7,7 +7,7 @@
 import type { BenchContext } from "./context";
 import { printTable, progress } from "./context";
 import type { CoreStack } from "./core-stack";
-import { floorTarget, MAX_TOKENS, portkeyTarget, proxyTarget } from "./fixtures";
+import { floorTarget, frontDoorTargets, MAX_TOKENS, portkeyTarget, proxyTarget } from "./fixtures";
 import { mergeResults, runLoad, summarizeResult, type LoadResult, type Summary, type Target } from "./load";
 import { cpuTimeMs, rssMiB, RssSampler } from "./proc-stats";
 import { delta, num, type Section, type Table } from "./report";
@@ -37,6 +37,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
     { target: floorTarget(stack.sim.url, stack.accounts[0]) },
     { target: proxyTarget(stack.single.url, "proxy, 1 account"), pid: stack.single.proc.pid },
     { target: proxyTarget(stack.pool.url, "proxy, 3-account pool"), pid: stack.pool.proc.pid },
+    ...frontDoorTargets(stack.single.url).map((target) => ({ target, pid: stack.single.proc.pid })),
   ];
   if (stack.portkey) entries.push({ target: portkeyTarget(stack.portkey.url, stack.sim.url, stack.accounts[0]), pid: stack.portkey.proc.pid });
 
@@ -84,7 +85,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
     title: "Non-stream chat completions: latency (ms) and throughput",
     columns: ["path", "conc", "requests", "errors", "p50", "p95", "p99", "added p50", "added p99", "req/s", "gateway CPU ms/req"],
     rows: [],
-    notes: [`added = path minus the floor at the same concurrency; ${rounds} interleaved rounds of ${sliceMs} ms per path and concurrency`],
+    notes: [`added = path minus the direct call at the same concurrency; ${rounds} interleaved rounds of ${sliceMs} ms per path and concurrency`],
   };
   for (const c of levels) {
     const floor = paths[0].byConcurrency.get(c)!.summary;
@@ -109,14 +110,30 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
   }
   printTable(table);
 
+  // The front doors run in the same process as "proxy, 1 account" (entry 1): the difference is their translation.
+  const doors: Table = {
+    title: "Front doors: added over chat completions in the same proxy (ms)",
+    columns: ["front door", "conc", "p50", "chat completions p50", "added p50", "req/s", "gateway CPU ms/req", "added CPU ms/req"],
+    rows: [],
+    notes: ["the same turn (prompt, max tokens, model) as the chat completions row, against the same proxy process and simulator; goal: within 0.2 ms p50"],
+  };
+  for (const c of levels) {
+    const chat = paths[1].byConcurrency.get(c)!;
+    for (const p of paths.filter((path) => path.target.includes("/v1/"))) {
+      const m = p.byConcurrency.get(c)!;
+      doors.rows.push([p.target.replace("proxy, 1 account, ", ""), c, m.summary.p50, chat.summary.p50, delta(m.summary.p50 - chat.summary.p50), num(m.summary.rps, 0), num(m.gatewayCpuMsPerReq), delta(m.gatewayCpuMsPerReq - chat.gatewayCpuMsPerReq)]);
+    }
+  }
+  printTable(doors);
+
   const errors = paths.flatMap((p) => [...p.byConcurrency.values()].filter((m) => m.result.errors > 0).map((m) => `${p.target} c=${m.result.concurrency}: ${m.result.errors} errors, first: ${m.result.firstError}`));
   const section: Section = {
     title: "Latency and throughput (non-stream)",
     method: [
       `Closed loop: at each concurrency, that many workers each send the next request as soon as the previous answer is read (undici keep-alive pool, one connection per worker). ${rounds} rounds; in each round every path runs a ${sliceMs} ms slice, the order rotating per round (A B C D, B C D A, …). Each path was warmed up for ${warmupMs} ms at concurrency 8 first.`,
-      `The floor is the same chat call made directly to the simulator, signed in the bench process with \`signRequestHeaders\` and a \`KeyObject\` parsed once. Every path answers the same prompt (\`max_tokens\` ${MAX_TOKENS}) from the same simulator process, which verifies every signature. "gateway CPU" is the proxy's (or Portkey's) utime+stime from /proc over the slices, divided by the requests; the simulator and the load generator run on the same 2 cores, so the floor is also what the machine can do with one hop less.`,
+      `The direct path is the same chat call made straight to the simulator, signed in the bench process with \`signRequestHeaders\` and a \`KeyObject\` parsed once. Every path answers the same prompt (\`max_tokens\` ${MAX_TOKENS}) from the same simulator process, which verifies every signature. "gateway CPU" is the proxy's (or Portkey's) utime+stime from /proc over the slices, divided by the requests; the simulator and the load generator run on the same 2 cores, so the direct path is also what the machine can do with one hop less.`,
     ],
-    tables: [table],
+    tables: [table, doors],
     findings: errors.length ? errors : undefined,
   };
   return { section, levels, paths };

@@ -27,7 +27,8 @@ export async function runResources(ctx: BenchContext, stack: CoreStack, latency:
   const headlines: string[] = [];
 
   if (latency) {
-    const gateways = latency.paths.filter((p) => p.pid);
+    // Front doors run in the "proxy, 1 account" process: one memory row for it.
+    const gateways = latency.paths.filter((p) => p.pid && !p.target.includes("/v1/"));
     const freshKey = (name: string) => (name.includes("pool") ? "pool" : name.includes("Portkey") ? "portkey" : "single");
     const memory: Table = {
       title: "Gateway memory (RSS, MiB) and CPU time per request (ms, utime+stime from /proc)",
@@ -51,7 +52,7 @@ export async function runResources(ctx: BenchContext, stack: CoreStack, latency:
         const gateway = Number.isFinite(m.gatewayCpuMsPerReq) ? m.gatewayCpuMsPerReq : 0;
         return [p.target, num(m.clientCpuMsPerReq), num(m.simCpuMsPerReq), p.pid ? num(gateway) : "–", num(m.clientCpuMsPerReq + m.simCpuMsPerReq + gateway)];
       }),
-      notes: ["the floor's load generator signs each request itself (RSA-2048); through a gateway the gateway signs"],
+      notes: ["on the direct path the load generator signs each request itself (RSA-2048); through a gateway the gateway signs"],
     };
     tables.push(cpu);
   }
@@ -69,7 +70,7 @@ export async function runResources(ctx: BenchContext, stack: CoreStack, latency:
       `With one account only ${held1.open} of ${STREAMS} streams opened. The other ${rest} never reached the simulator (in flight there: ${held1.simInFlight}); ${fate}. ${capExplanation()} Calls beyond the cap wait inside the HTTP agent, where the pool's \`max_concurrency\` / \`global_max_concurrency\` and its queue statistics do not see them. With two accounts on two origins all ${STREAMS} open (second row).`,
     );
     headlines.push(
-      `Problem: through one account only ${held1.open} of ${STREAMS} concurrent streams reached OCI; the rest ${held1.stuck > 0 ? `hung past \`request_timeout\` (${REQUEST_TIMEOUT}) with no answer` : "failed"} (run 3).`,
+      `Problem: through one account only ${held1.open} of ${STREAMS} concurrent streams reached OCI; the rest ${held1.stuck > 0 ? `hung past \`request_timeout\` (${REQUEST_TIMEOUT}) with no answer` : "failed"}.`,
     );
     // The same 500 streams over two accounts on two simulator processes (two origins).
     const held2 = await openStreams(ctx, 2);

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import type { BenchContext } from "./context";
 import { printTable, progress } from "./context";
 import type { CoreStack } from "./core-stack";
-import { floorTarget, portkeyTarget, proxyTarget } from "./fixtures";
+import { DIRECT, floorTarget, portkeyTarget, proxyTarget } from "./fixtures";
 import { mergeResults, runLoad, summarize, type LoadResult, type Target } from "./load";
 import { cpuTimeMs } from "./proc-stats";
 import { ConnectionWatcher } from "./tcp-connections";
@@ -21,7 +21,7 @@ export async function runStreams(ctx: BenchContext, stack: CoreStack): Promise<S
   const sliceMs = ctx.quick ? 500 : 1_500;
 
   const targets: Target[] = [
-    floorTarget(stack.sim.url, stack.accounts[0], true, "floor (direct, signed)"),
+    floorTarget(stack.sim.url, stack.accounts[0], true),
     proxyTarget(stack.single.url, "proxy, 1 account", true),
     proxyTarget(stack.pool.url, "proxy, 3-account pool", true),
   ];
@@ -103,7 +103,7 @@ export async function runStreams(ctx: BenchContext, stack: CoreStack): Promise<S
     };
     for (const stream of [false, true]) {
       const checks: [string, Target][] = [
-        ["floor (direct, signed)", floorTarget(stack.sim.url, stack.accounts[0], stream)],
+        [DIRECT, floorTarget(stack.sim.url, stack.accounts[0], stream)],
         ["proxy, 1 account", proxyTarget(stack.single.url, "proxy, 1 account", stream)],
       ];
       for (const [name, target] of checks) {
@@ -113,9 +113,9 @@ export async function runStreams(ctx: BenchContext, stack: CoreStack): Promise<S
         const { opened, timeWait } = watch.stop();
         reuse.rows.push([name, stream ? "stream" : "non-stream", r.count, opened, timeWait]);
         if (name.startsWith("proxy") && opened > r.count / 2) {
-          headlines.push(`Problem: the proxy opened ${opened} upstream connections for ${r.count} ${stream ? "streamed" : "non-stream"} requests — keep-alive is not reused${stream ? " for streams" : ""} (run 2).`);
+          headlines.push(`Problem: the proxy opened ${opened} upstream connections for ${r.count} ${stream ? "streamed" : "non-stream"} requests — keep-alive is not reused${stream ? " for streams" : ""}.`);
           findings.push(
-            `The proxy opened ${opened} new upstream connections for ${r.count} ${stream ? "streamed" : "non-stream"} requests (${timeWait} sockets left in TIME_WAIT): its keep-alive pool is not reused${stream ? " for streams. shared/chat/openai-event-stream.ts ends a stream as soon as the translator is done (finish + usage) and calls `body.destroy()` on the upstream response before that response has emitted its end; a node:http response destroyed before its end closes the socket instead of returning it to the agent (the undici transport this replaced tolerated it)" : ""}. Against OCI (HTTPS) every new connection is a TCP + TLS handshake, and each leaves a socket in TIME_WAIT for 60 s.`,
+            `The proxy opened ${opened} new upstream connections for ${r.count} ${stream ? "streamed" : "non-stream"} requests (${timeWait} sockets left in TIME_WAIT): its keep-alive pool is not reused${stream ? " for streams. shared/chat/chat-event-stream.ts ends a stream as soon as the translator is done (finish + usage) and calls `body.destroy()` on the upstream response before that response has emitted its end; a node:http response destroyed before its end closes the socket instead of returning it to the agent (the undici transport this replaced tolerated it)" : ""}. Against OCI (HTTPS) every new connection is a TCP + TLS handshake, and each leaves a socket in TIME_WAIT for 60 s.`,
           );
         }
       }
@@ -124,7 +124,7 @@ export async function runStreams(ctx: BenchContext, stack: CoreStack): Promise<S
     return {
       title: "Streams: time to first token and total time",
       method: [
-        `The simulator paces every stream (\`POST /__sim/faults {"ttftMs":${PACING.ttftMs},"interChunkMs":${PACING.interChunkMs}}\`): ${"`xai.grok-4`"} answers 12 words, so a stream is 12 text events, a finish event and a usage event ≈ 14 events, 13 gaps of ${PACING.interChunkMs} ms. The floor reads OCI's SSE directly; the proxy translates every event to an OpenAI chunk and ends with \`data: [DONE]\` (required for a stream to count as complete).`,
+        `The simulator paces every stream (\`POST /__sim/faults {"ttftMs":${PACING.ttftMs},"interChunkMs":${PACING.interChunkMs}}\`): ${"`xai.grok-4`"} answers 12 words, so a stream is 12 text events, a finish event and a usage event ≈ 14 events, 13 gaps of ${PACING.interChunkMs} ms. The direct path reads OCI's SSE itself; the proxy translates every event to an OpenAI chunk and ends with \`data: [DONE]\` (required for a stream to count as complete).`,
       ],
       tables: [table, reuse],
       findings: findings.length ? findings : undefined,

@@ -1,7 +1,13 @@
 import type { ProxyConfig } from "../config/types";
-import { resolveModel } from "./resolve-model";
+import { ociModelKind } from "../oci/oci-model-kind";
 
-/** The OCI model probes use: `health_check_model` (a client or OCI name), else the first [MODELS] entry. */
+/**
+ * The OCI model probes use: `health_check_model` (a [MODELS] name or an OCI id), else the
+ * first chat model in [MODELS] (an embedding model only when there is nothing else).
+ */
 export function healthCheckModel(config: Pick<ProxyConfig, "models" | "pool">): string {
-  return resolveModel(config.models, config.pool.healthCheckModel ?? config.models.keys().next().value!);
+  const chosen = config.pool.healthCheckModel;
+  if (chosen) return config.models.get(chosen) ?? chosen;
+  const ids = [...config.models.values()];
+  return ids.find((id) => ociModelKind(id) === "chat") ?? ids.find((id) => ociModelKind(id) === "unknown") ?? ids[0];
 }

@@ -1,9 +1,11 @@
 import { readBody } from "../oci/http-transport";
+import { MAX_ANSWER_BYTES } from "../oci/oci-inference-client";
 import { toOciChatRequest } from "../oci/translate/to-oci-chat-request";
 import { UpstreamFailure } from "../oci/upstream-failure";
 import type { Account } from "../pool/types";
 import type { ProxyConfig } from "../config/types";
-import { chatDetailsJson } from "./chat-details-json";
+import { ociModelKind } from "../oci/oci-model-kind";
+import { chatDetailsJson, servingModeJson } from "./chat-details-json";
 import { healthCheckModel } from "./health-check-model";
 
 export interface ProbeResult {
@@ -22,21 +24,19 @@ export interface ProbeResult {
  * use to tell whether an account's key, IAM policy and region really work.
  */
 export async function probeAccount(account: Account, ociModelId: string, timeoutMs: number): Promise<ProbeResult> {
-  const chatRequest = toOciChatRequest(
-    { model: ociModelId, messages: [{ role: "user", content: "ping" }], max_tokens: 1 },
-    ociModelId,
-    { defaultMaxTokens: 1, stream: false },
-  );
-  const body = chatDetailsJson(account.config.compartmentId, ociModelId, JSON.stringify(chatRequest));
   const base = { account: account.config.id, region: account.config.region, model: ociModelId };
   const startedAt = performance.now();
+  const options = { headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs, signal: AbortSignal.timeout(timeoutMs) };
   try {
-    const response = await account.client.chat(body, {
-      headersTimeoutMs: timeoutMs,
-      bodyTimeoutMs: timeoutMs,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    await readBody(response.body);
+    // An embeddings-only config probes with its embedding model: a chat with it would 404.
+    const response =
+      ociModelKind(ociModelId) === "embedding"
+        ? await account.client.embedText(
+            `{"inputs":["ping"],"servingMode":${servingModeJson(ociModelId)},"compartmentId":${JSON.stringify(account.config.compartmentId)}}`,
+            options,
+          )
+        : await account.client.chat(pingChat(account, ociModelId), options);
+    await readBody(response.body, MAX_ANSWER_BYTES);
     return { ...base, ok: true, latency_ms: elapsed(startedAt), status: response.status, opc_request_id: response.opcRequestId };
   } catch (err) {
     const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure("network", String(err));
@@ -49,6 +49,15 @@ export async function probeAccount(account: Account, ociModelId: string, timeout
       opc_request_id: failure.details.opcRequestId,
     };
   }
+}
+
+function pingChat(account: Account, ociModelId: string): string {
+  const chatRequest = toOciChatRequest(
+    { model: ociModelId, messages: [{ role: "user", content: "ping" }], max_tokens: 1 },
+    ociModelId,
+    { defaultMaxTokens: 1, stream: false },
+  );
+  return chatDetailsJson(account.config.compartmentId, ociModelId, JSON.stringify(chatRequest));
 }
 
 function elapsed(since: number): number {

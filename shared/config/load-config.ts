@@ -25,10 +25,29 @@ export interface LoadConfigOptions {
   apiKey?: string;
   /** Serverless: account ids whose private key comes from a secret store instead of key_file. */
   keysFromSecrets?: ReadonlySet<string>;
+  /**
+   * false: never write a generated API key back into the file (checks at build and synth,
+   * read-only function file systems); the generated key then lives in memory only and
+   * `apiKeyGenerated` is still true. Default true.
+   */
+  writeApiKey?: boolean;
 }
 
 /** The spec's example value, meaning "generate one for me". */
 const API_KEY_PLACEHOLDER = "auto_generated_key";
+/** Example keys from documentation and tutorials: anyone who read them knows these. */
+const EXAMPLE_API_KEYS = new Set([
+  "multi_account_proxy_key",
+  "your_api_key",
+  "your-api-key",
+  "your_proxy_api_key",
+  "your_secret_key",
+  "sk-xxx",
+  "sk-xxxx",
+  "changeme",
+  "change_me",
+  "xxx",
+]);
 const FIXED_SECTIONS = ["DEFAULT", "GLOBAL", "MODELS", "CIRCUIT_BREAKER"];
 const isAccountSection = (section: string) => section.startsWith("ACCOUNT_");
 
@@ -67,10 +86,15 @@ export function loadConfig(path: string, opts: LoadConfigOptions): ProxyConfig {
   checkIniStructure(path, lines, mode === "multi" ? isAccountSection : () => false, warnings);
 
   const sections = [...new Set(lines.filter((line) => line.kind === "section").map((line) => line.section))];
-  const section = (name: string) => new SectionReader(path, name, asRecord(data[name]), warnings);
+  const unexpected = sections.filter((name) => !FIXED_SECTIONS.includes(name) && !(mode === "multi" && isAccountSection(name)));
+  const section = (name: string) => new SectionReader(path, name, asRecord(data[name]), warnings, () => misspeltSection(name, unexpected));
   const topLevel = Object.fromEntries(Object.entries(data).filter(([, value]) => !isSection(value)));
   const rootValues = { ...topLevel, ...asRecord(data.DEFAULT) };
-  const root = new SectionReader(path, mode === "single" ? "DEFAULT" : "", rootValues, warnings);
+  const rootHint = () =>
+    mode === "single" && sections.some(isAccountSection)
+      ? "; this file has [ACCOUNT_*] sections: it is a multi-account config, start with -multi-account"
+      : misspeltSection("DEFAULT", unexpected);
+  const root = new SectionReader(path, mode === "single" ? "DEFAULT" : "", rootValues, warnings, rootHint);
   const global = section("GLOBAL");
   const breakerReader = section("CIRCUIT_BREAKER");
   const modelsReader = section("MODELS");
@@ -84,7 +108,7 @@ export function loadConfig(path: string, opts: LoadConfigOptions): ProxyConfig {
     if (!accounts[0].enabled) throw root.error("enabled", "the only account is disabled");
   } else {
     accounts = accountReaders.map((reader) => parseAccount(reader, reader.section, configDir, keyFromSecret));
-    checkAccounts(path, accounts, "user" in topLevel || "DEFAULT" in data);
+    checkAccounts(path, accounts, "user" in topLevel || "DEFAULT" in data, unexpected);
   }
   const models = parseModels(modelsReader, lines.filter((l) => l.section === "MODELS" && l.key).map((l) => l.key!));
   // Single-account files have always kept these in [DEFAULT]; [GLOBAL] works in both layouts.
@@ -102,18 +126,27 @@ export function loadConfig(path: string, opts: LoadConfigOptions): ProxyConfig {
     warnings.push(`${ConfigError.where(path, name)} ${reason}`);
   }
 
-  // Last, so a config that fails validation is never rewritten.
+  // Last, after every other check (keys, fingerprints, regions included): a config that
+  // fails validation is never rewritten.
   let apiKey = opts.apiKey ?? root.string("api_key");
   let apiKeyGenerated = false;
   if (apiKey === undefined || apiKey === API_KEY_PLACEHOLDER) {
     apiKey = generateApiKey();
-    try {
-      writeApiKey(file, mode, apiKey);
-    } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-      throw root.error("api_key", `not set, and a generated key could not be written to ${file} (${reason}); set api_key yourself`);
+    if (opts.writeApiKey !== false) {
+      try {
+        writeApiKey(file, mode, apiKey);
+      } catch (err) {
+        const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+        throw root.error("api_key", `not set, and a generated key could not be written to ${file} (${reason}); set api_key yourself`);
+      }
     }
     apiKeyGenerated = true;
+  } else if (opts.apiKey === undefined && EXAMPLE_API_KEYS.has(apiKey.toLowerCase())) {
+    throw root.error(
+      "api_key",
+      `"${apiKey}" is an example key from the documentation, so anyone could use it; ` +
+        `set api_key = ${API_KEY_PLACEHOLDER} (a random key is then generated and written here) or a random key of your own`,
+    );
   } else if (apiKey.length < 16) {
     root.warn("api_key", `is only ${apiKey.length} characters long; use at least 16 random characters`);
   }
@@ -123,9 +156,14 @@ export function loadConfig(path: string, opts: LoadConfigOptions): ProxyConfig {
 }
 
 /** Multi-account rules across sections: at least one account, unique ids, one enabled. */
-function checkAccounts(file: string, accounts: readonly AccountConfig[], looksSingle: boolean): void {
+function checkAccounts(file: string, accounts: readonly AccountConfig[], looksSingle: boolean, unexpected: readonly string[]): void {
   if (accounts.length === 0) {
-    const hint = looksSingle ? " (this looks like a single-account config: start without multi-account mode)" : "";
+    const misspelt = unexpected.find((name) => /^ACC?OU?NT/i.test(name) || suggestKey(name, ["ACCOUNT_1"]) !== undefined);
+    const hint = looksSingle
+      ? " (this looks like a single-account config: start without multi-account mode)"
+      : misspelt
+        ? ` (there is a section [${misspelt}]: account sections are named [ACCOUNT_<name>])`
+        : "";
     throw new ConfigError(file, undefined, undefined, `no [ACCOUNT_*] section found; multi-account mode needs at least one${hint}`);
   }
   const seen = new Map<string, string>();
@@ -147,6 +185,12 @@ function isSection(value: unknown): value is Record<string, unknown> {
 
 function asRecord(value: unknown): Record<string, unknown> {
   return isSection(value) ? value : {};
+}
+
+/** "; did you mean [MODELS] instead of [MODEL]?" when a section the file lacks looks misspelt, else "". */
+function misspeltSection(expected: string, unexpected: readonly string[]): string {
+  const misspelt = unexpected.find((name) => suggestKey(name, [expected]) !== undefined);
+  return misspelt ? `; did you mean [${expected}] instead of [${misspelt}]?` : "";
 }
 
 function hintSection(name: string): string {

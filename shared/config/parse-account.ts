@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import { checkPrivateKey, KeyProblem } from "../oci/check-private-key";
+import { resolveInferenceEndpoint } from "../oci/inference-endpoint";
 import { parseBool } from "./parse-bool";
 import { parseEndpointUrl } from "./parse-endpoint-url";
 import { parseEnum } from "./parse-enum";
@@ -38,6 +41,7 @@ export function parseAccount(
   }
   const region = reader.required("region");
   const endpoint = reader.parse("endpoint", parseEndpointUrl);
+  if (!endpoint) checkRegion(reader, region);
   const compartment = reader.string("compartment_id");
   const weight = reader.parseOr("weight", (text) => parseInteger(text, 1), 1);
   const maxConcurrency = reader.parseOr("max_concurrency", (text) => parseInteger(text, 0), 0);
@@ -66,20 +70,49 @@ export function parseAccount(
   const external = keyFromSecret(id);
   if (keyContent === undefined && !external) reader.required("key_file", " (or set key_content)"); // throws: neither is set
   const keyFile = external ? undefined : reader.parse("key_file", (text) => resolveKeyFile(text, configDir));
+  // INI values are one line: PEM text is written with literal "\n" between its lines.
+  const pem = keyContent?.replace(/\\n/g, "\n");
+  const passPhrase = reader.string("pass_phrase");
   warnUnlessOcid(reader, "user", user, ["user"]);
   warnUnlessOcid(reader, "tenancy", tenancy, ["tenancy"]);
   warnUnlessOcid(reader, "compartment_id", compartment, ["compartment", "tenancy"]);
   return {
     ...common,
     user,
-    fingerprint,
+    // A key from a secret store is checked when it arrives (createAccounts).
+    fingerprint: external ? fingerprint : checkKey(reader, { pem: pem ?? readFileSync(keyFile!, "utf8"), passPhrase, fingerprint, keyFile }),
     tenancy,
     keyFile,
-    // INI values are one line: PEM text is written with literal "\n" between its lines.
-    keyContent: keyContent?.replace(/\\n/g, "\n"),
-    passPhrase: reader.string("pass_phrase"),
+    keyContent: pem,
+    passPhrase,
     compartmentId: compartment ?? tenancy,
   };
+}
+
+/** Checks the account's private key now, before anything is written; returns OCI's form of the fingerprint. */
+function checkKey(reader: SectionReader, input: { pem: string; passPhrase?: string; fingerprint: string; keyFile?: string }): string {
+  try {
+    const checked = checkPrivateKey({
+      ...input,
+      source: input.keyFile ? "key_file" : "key_content",
+      shownAs: input.keyFile ?? "the key in key_content",
+    });
+    for (const warning of checked.warnings) reader.warn(warning.key, warning.message);
+    return checked.fingerprint;
+  } catch (err) {
+    if (err instanceof KeyProblem) throw reader.error(err.key, err.message);
+    throw err;
+  }
+}
+
+/** The region must name an endpoint (unless `endpoint` does): found now, not at the first request. */
+function checkRegion(reader: SectionReader, region: string): void {
+  try {
+    const { warning } = resolveInferenceEndpoint(region);
+    if (warning) reader.warn("region", warning);
+  } catch (err) {
+    throw reader.error("region", (err as Error).message);
+  }
 }
 
 /** Swapped or mistyped OCIDs only fail later, as a confusing 401/404: flag them now. */

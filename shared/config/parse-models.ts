@@ -23,6 +23,6 @@ export function parseModels(reader: SectionReader, order: readonly string[]): Ma
     }
     models.set(name, id);
   }
-  if (models.size === 0) throw reader.error(undefined, "at least one model mapping is required");
+  if (models.size === 0) throw reader.error(undefined, `at least one model mapping is required${reader.whereMissing()}`);
   return models;
 }

@@ -1,3 +1,4 @@
+import { ociModelKind } from "../oci/oci-model-kind";
 import { isOciModelId } from "./is-oci-model-id";
 import { parseEnum } from "./parse-enum";
 import { parseInteger } from "./parse-integer";
@@ -30,6 +31,7 @@ export function parsePoolConfig(
     if (!known && !isOciModelId(text)) {
       throw new Error(`expected a model name from [MODELS] or an OCI model id, got "${text}"`);
     }
+    if (ociModelKind(models.get(text) ?? text) === "rerank") throw new Error(`"${text}" is a rerank model; probes need a chat (or embedding) model`);
     return text;
   });
   return {

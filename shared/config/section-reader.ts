@@ -1,4 +1,5 @@
 import { ConfigError } from "./config-error";
+import { suggestKey } from "./suggest-key";
 
 /**
  * Typed access to one section's values, turning every problem into a ConfigError that
@@ -17,11 +18,16 @@ export class SectionReader {
    * @param values The section as `ini.decode` returned it.
    * @param warnings Shared list that warn() appends to.
    */
+  /**
+   * @param missingHint Says where a missing key may have gone (a misspelt section, the
+   *   wrong mode), appended to "required key is missing".
+   */
   constructor(
     readonly file: string,
     readonly section: string,
     private readonly values: Record<string, unknown>,
     private readonly warnings: string[],
+    private readonly missingHint: () => string = () => "",
   ) {}
 
   /** Whether the key is set to something non-empty. Marks the key as known. */
@@ -37,12 +43,22 @@ export class SectionReader {
     return text === "" ? undefined : text;
   }
 
-  /** The value, or a ConfigError when it is absent or empty. */
+  /**
+   * The value, or a ConfigError when it is absent or empty. A missing key's error says what
+   * the user most likely did: misspelt it (`fingerprnt`), or put it where it is not read.
+   */
   required(key: string, hint = ""): string {
     const text = this.string(key);
     if (text !== undefined) return text;
-    const empty = Object.hasOwn(this.values, key);
-    throw this.error(key, `required key is ${empty ? "empty" : "missing"}${hint}`);
+    if (Object.hasOwn(this.values, key)) throw this.error(key, `required key is empty${hint}`);
+    const typo = suggestKey(key, this.keys().filter((k) => !this.asked.has(k)));
+    const where = typo ? `; did you mean this section's "${typo}"?` : this.missingHint();
+    throw this.error(key, `required key is missing${hint}${where}`);
+  }
+
+  /** Where this section's keys may have gone when it looks empty (see the constructor), or "". */
+  whereMissing(): string {
+    return this.missingHint();
   }
 
   /** Runs `parse` on the value (undefined when unset); its Error becomes a located ConfigError. */

@@ -68,6 +68,12 @@ export interface ServerConfig {
   maxBodyBytes: number;
   /** When true, /stats/* answer without the API key (admin never does). */
   statsPublic: boolean;
+  /** How long stored Responses API responses are kept for previous_response_id; 0 = never stored. */
+  responsesTtlMs: number;
+  /** Node server: time a client has to send its whole request (headers and body). */
+  clientTimeoutMs: number;
+  /** Node server: open client connections at most; beyond that new ones are refused. 0 = no cap. */
+  maxConnections: number;
 }
 
 export interface ProxyConfig {

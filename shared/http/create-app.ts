@@ -2,22 +2,36 @@ import { Hono, type MiddlewareHandler } from "hono";
 import { cors } from "hono/cors";
 import type { ProxyConfig } from "../config/types";
 import type { Logger } from "../log/logger";
-import { NotFoundError } from "../openai/errors";
+import { clip } from "../openai/clip";
+import { MethodNotAllowedError, NotFoundError } from "../openai/errors";
 import { probeAccounts } from "../chat/probe-account";
 import type { AccountPool } from "../pool/account-pool";
-import { errorResponse } from "./error-response";
+import { MemoryStateStore } from "../state/memory-state-store";
+import { ResponseStore } from "../state/response-store";
+import { allowedMethodsOf } from "./allowed-methods";
+import { keepSlowAnswersAlive, type SlowAnswerPolicy } from "./keep-slow-answers-alive";
+import { renderError } from "./render-error";
 import { RequestLog } from "./request-log";
 import { requireApiKey } from "./require-api-key";
 import { chatCompletionsHandler } from "./routes/chat-completions";
 import { embeddingsHandler } from "./routes/embeddings";
+import { messagesHandlers } from "./routes/messages";
 import { modelsHandlers } from "./routes/models";
+import { responsesHandlers } from "./routes/responses";
 import { adminRoutes, statsRoutes } from "./routes/stats";
 
 export interface AppDeps {
   config: ProxyConfig;
   pool: AccountPool;
   logger: Logger;
+  /** Stored Responses API responses; default: in process memory (64 MB, oldest dropped first). */
+  responses?: ResponseStore;
+  /** Behind a gateway that cuts silent responses (AWS API Gateway streaming): pad slow answers. */
+  slowAnswers?: SlowAnswerPolicy;
 }
+
+/** What the CLI keeps of stored responses in memory before dropping the oldest. */
+const MEMORY_RESPONSES_BYTES = 64 * 1024 * 1024;
 
 export type AppEnv = { Variables: { requestLog: RequestLog } };
 
@@ -29,12 +43,18 @@ export type AppEnv = { Variables: { requestLog: RequestLog } };
  *   const app = createApp({ config, pool, logger });
  *   const res = await app.fetch(new Request("http://proxy/v1/models", { headers: { authorization: `Bearer ${key}` } }));
  */
-export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
+export function createApp({ config, pool, logger, responses, slowAnswers }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const auth = requireApiKey(config.apiKey);
   const models = modelsHandlers(config.models);
-  const chat = chatCompletionsHandler({ config, pool });
-  const embeddings = embeddingsHandler({ config, pool });
+  const core = { config, pool };
+  const chat = chatCompletionsHandler(core);
+  const embeddings = embeddingsHandler(core);
+  const responseStore = responses ?? new ResponseStore(new MemoryStateStore({ maxBytes: MEMORY_RESPONSES_BYTES }), config.server.responsesTtlMs);
+  const responsesApi = responsesHandlers(core, responseStore, logger);
+  const messages = messagesHandlers(core);
+  // Routes that wait on OCI: padded behind gateways that cut silent responses.
+  const slow = keepSlowAnswersAlive(slowAnswers);
 
   app.use("*", async (c, next) => {
     const log = new RequestLog(logger, c.req.method, c.req.path);
@@ -47,7 +67,7 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
     "*",
     cors({
       origin: config.server.corsOrigins.includes("*") ? "*" : config.server.corsOrigins,
-      allowMethods: ["GET", "POST", "OPTIONS"],
+      allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
       // Empty = reflect Access-Control-Request-Headers (SDKs send x-stainless-* headers).
       allowHeaders: [],
       exposeHeaders: ["retry-after", "x-request-id"],
@@ -55,6 +75,8 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
     }),
   );
 
+  // Claude Code probes the base URL (HEAD /) before it sends a key: answer it.
+  app.get("/", (c) => c.json({ status: "ok", service: "ociai-proxy" }));
   app.get("/health", (c) => {
     const enabled = pool.members.filter((m) => m.account.config.enabled);
     const healthy = enabled.filter((m) => m.health.healthy && m.breaker.state !== "open").length;
@@ -69,10 +91,16 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
   app.route("/", adminRoutes(pool));
 
   for (const prefix of ["/v1", ""]) {
-    app.post(`${prefix}/chat/completions`, auth, chat);
-    app.post(`${prefix}/embeddings`, auth, embeddings);
+    app.post(`${prefix}/chat/completions`, auth, slow(chat));
+    app.post(`${prefix}/embeddings`, auth, slow(embeddings));
     app.get(`${prefix}/models`, auth, models.list);
     app.get(`${prefix}/models/:id{.+}`, auth, models.get);
+    app.post(`${prefix}/responses`, auth, slow(responsesApi.create));
+    app.get(`${prefix}/responses/:id/input_items`, auth, responsesApi.inputItems);
+    app.get(`${prefix}/responses/:id`, auth, responsesApi.get);
+    app.delete(`${prefix}/responses/:id`, auth, responsesApi.delete);
+    app.post(`${prefix}/messages`, auth, slow(messages.create));
+    app.post(`${prefix}/messages/count_tokens`, auth, messages.countTokens);
   }
 
   app.get("/test-oci", auth, async (c) => {
@@ -81,12 +109,18 @@ export function createApp({ config, pool, logger }: AppDeps): Hono<AppEnv> {
     return c.json({ ok, accounts: results }, ok ? 200 : 502);
   });
 
-  app.notFound((c) => errorResponse(new NotFoundError(`Unknown endpoint: ${c.req.method} ${c.req.path}`, null, "unknown_url")));
+  const allowedMethods = allowedMethodsOf(app.routes);
+  app.notFound((c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (allowed.length > 0) return renderError(c, new MethodNotAllowedError(c.req.method, c.req.path, allowed));
+    return renderError(c, new NotFoundError(`Unknown endpoint: ${c.req.method} ${clip(c.req.path)}`, null, "unknown_url"));
+  });
   app.onError((err, c) => {
-    const res = errorResponse(err);
+    const res = renderError(c, err);
     // Unexpected errors become a bare 500 for the client; the log keeps what happened.
-    if (res.status >= 500) c.get("requestLog").fields.error = err.message;
+    c.get("requestLog").noteError(err, res.status);
     return res;
   });
   return app;
 }
+

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { IncomingMessage } from "node:http";
+import { clip } from "../openai/clip";
 import { InvalidRequestError, PayloadTooLargeError } from "../openai/errors";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -44,13 +45,25 @@ export async function readJsonBody(request: Request, limitBytes: number, incomin
     return JSON.parse(text);
   } catch (err) {
     const type = header("content-type");
-    const hint = type && !type.includes("json") ? ` (content-type was '${type}'; send application/json)` : "";
+    const hint = type && !type.includes("json") ? ` (content-type was '${clip(type)}'; send application/json)` : "";
     throw new InvalidRequestError(`We could not parse the JSON body of your request: ${(err as Error).message}${hint}`);
   }
 }
 
-/** {@link readJsonBody} for a route: on the Node server it reads the raw IncomingMessage. */
-export function readRequestJson(c: Context, limitBytes: number): Promise<unknown> {
+/**
+ * {@link readJsonBody} for a route: on the Node server it reads the raw IncomingMessage.
+ * The parsed body stays on the context for middleware (see requestJsonOf).
+ */
+export async function readRequestJson(c: Context, limitBytes: number): Promise<unknown> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  return readJsonBody(c.req.raw, limitBytes, incoming);
+  const json = await readJsonBody(c.req.raw, limitBytes, incoming);
+  c.set(REQUEST_JSON, json);
+  return json;
+}
+
+const REQUEST_JSON = "requestJson";
+
+/** The JSON body a route read with readRequestJson, if it did (e.g. whether it asked for `stream`). */
+export function requestJsonOf(c: Context): unknown {
+  return c.get(REQUEST_JSON);
 }

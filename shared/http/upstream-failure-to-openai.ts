@@ -1,5 +1,17 @@
-import { InvalidRequestError, OpenAIError, RateLimitError, UpstreamError } from "../openai/errors";
-import type { UpstreamFailure } from "../oci/upstream-failure";
+import { InvalidRequestError, OpenAIError, RateLimitError, UpstreamError, toOpenAIError } from "../openai/errors";
+import { UpstreamFailure } from "../oci/upstream-failure";
+
+/**
+ * Anything a request failed with, as the error its client gets (each front door then
+ * renders it in its own API's shape): an upstream failure through
+ * {@link upstreamFailureToOpenAI}, an OpenAIError as it is, anything else a bare 500.
+ *
+ * @example
+ *   clientErrorOf(new UpstreamFailure("timeout", "slow")).status // 504
+ */
+export function clientErrorOf(err: unknown): OpenAIError {
+  return err instanceof UpstreamFailure ? upstreamFailureToOpenAI(err) : toOpenAIError(err);
+}
 
 /**
  * The client-facing error for a failed upstream call: the client's own mistakes keep
@@ -23,8 +35,11 @@ export function upstreamFailureToOpenAI(failure: UpstreamFailure): OpenAIError {
       return new UpstreamError(
         502,
         `OCI refused the call (HTTP ${status} ${code ?? ""}): ${failure.message}${ref}. ` +
-          "This usually means a missing IAM policy (e.g. 'allow group <group> to use generative-ai-family in tenancy'), " +
-          "a model not offered in the account's region, or a wrong user/fingerprint/key.",
+          (status === 404
+            ? "The model is not offered in the account's region, or no IAM policy lets the user use it " +
+              "(e.g. 'allow group <group> to use generative-ai-family in tenancy')."
+            : "The account's user, fingerprint or key is wrong, or an IAM policy " +
+              "(e.g. 'allow group <group> to use generative-ai-family in tenancy') is missing."),
         "upstream_auth_error",
       );
     case "timeout":

@@ -1,3 +1,5 @@
+import { escapeControl } from "./escape-control";
+
 /**
  * One-line logs, human-readable `key=value` text by default or JSON (`OCIAI_LOG_FORMAT=json`)
  * for log pipelines. Callers pass only operational fields (ids, statuses, timings): API
@@ -41,14 +43,19 @@ function jsonLine(level: string, msg: string, fields?: LogFields): string {
   return JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }) + "\n";
 }
 
+/**
+ * `time LEVEL msg key=value ...`. Messages and values may carry client text (a path, a
+ * model name): control characters are escaped so that text cannot move the cursor, recolour
+ * the terminal or forge a log line. JSON lines are safe already (JSON escapes them).
+ */
 function textLine(level: string, msg: string, fields?: LogFields): string {
-  let line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${msg}`;
+  let line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${escapeControl(msg)}`;
   if (fields) {
     for (const key in fields) {
       const value = fields[key];
       if (value === undefined || value === null) continue;
       const text = String(value);
-      line += ` ${key}=${/[\s"=]/.test(text) ? JSON.stringify(text) : text}`;
+      line += ` ${key}=${escapeControl(/[\s"=]/.test(text) ? `"${text.replace(/["\\]/g, "\\$&")}"` : text)}`;
     }
   }
   return line + "\n";

@@ -1,6 +1,6 @@
-import { createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { AccountConfig } from "../config/types";
+import { checkPrivateKey } from "./check-private-key";
 import type { SigningKeySource } from "./request-signer";
 
 /**
@@ -23,15 +23,20 @@ export async function createSigningKeySource(account: AccountConfig): Promise<Si
   }
 }
 
+/**
+ * @throws KeyProblem when the key is not usable or not the fingerprint's (loadConfig checked
+ *   keys from files already; a key from a secret store is first seen here).
+ */
 function apiKeySource(account: AccountConfig): SigningKeySource {
   const pem = account.keyContent ?? readFileSync(account.keyFile!, "utf8");
-  try {
-    createPrivateKey({ key: pem, passphrase: account.passPhrase });
-  } catch (err) {
-    const where = account.keyContent ? "key_content" : `key_file ${account.keyFile}`;
-    throw new Error(`[${account.section}] ${where}: not a usable private key (${(err as Error).message})`);
-  }
-  const keyId = `${account.tenancy}/${account.user}/${account.fingerprint}`;
+  const { fingerprint } = checkPrivateKey({
+    pem,
+    passPhrase: account.passPhrase,
+    fingerprint: account.fingerprint!,
+    source: account.keyFile ? "key_file" : "key_content",
+    shownAs: account.keyFile ?? "the account's private key",
+  });
+  const keyId = `${account.tenancy}/${account.user}/${fingerprint}`;
   return { keyId: () => keyId, privateKeyPem: () => pem, passphrase: account.passPhrase };
 }
 

@@ -70,17 +70,47 @@ export function releaseBody(body: IncomingMessage, graceMs = 1_000): void {
   body.resume();
 }
 
-/** Reads a whole body, stopping (and dropping the connection) past `limitBytes`. */
-export async function readBody(body: IncomingMessage, limitBytes = Infinity): Promise<Buffer> {
+export class BodyTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`the response body is larger than ${limitBytes} bytes`);
+    this.name = "BodyTooLargeError";
+  }
+}
+
+/**
+ * Reads at most `limitBytes` of a body — checked against every byte as it arrives, so a
+ * single large chunk cannot overshoot — and drops the connection if more was coming.
+ *
+ * @example
+ *   const { bytes, truncated } = await readBodyPrefix(res, 16 * 1024);
+ */
+export async function readBodyPrefix(body: IncomingMessage, limitBytes: number): Promise<{ bytes: Buffer; truncated: boolean }> {
   const parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
+    const room = limitBytes - size;
+    if (chunk.length > room) {
+      if (room > 0) parts.push(chunk.subarray(0, room));
+      body.destroy();
+      return { bytes: join(parts), truncated: true };
+    }
     parts.push(chunk);
     size += chunk.length;
-    if (size >= limitBytes) {
-      body.destroy();
-      break;
-    }
   }
+  return { bytes: join(parts), truncated: false };
+}
+
+/**
+ * Reads a whole body of at most `limitBytes`.
+ *
+ * @throws BodyTooLargeError past the limit (the connection is dropped, nothing more is buffered).
+ */
+export async function readBody(body: IncomingMessage, limitBytes: number): Promise<Buffer> {
+  const { bytes, truncated } = await readBodyPrefix(body, limitBytes);
+  if (truncated) throw new BodyTooLargeError(limitBytes);
+  return bytes;
+}
+
+function join(parts: Buffer[]): Buffer {
   return parts.length === 1 ? parts[0] : Buffer.concat(parts);
 }

@@ -1,3 +1,5 @@
+import { suggestKey } from "../config/suggest-key";
+
 /**
  * Region -> Generative AI inference endpoint.
  *
@@ -50,8 +52,10 @@ export function resolveInferenceEndpoint(region: string, override?: string): Res
 
   const domain = domainFromSdk(region);
   if (!domain) {
+    const suggestion = suggestKey(region, Object.keys(GENERATIVE_AI_REGIONS));
+    const hint = suggestion ? `; did you mean "${suggestion}"?` : "";
     throw new Error(
-      `unknown OCI region "${region}"; Generative AI regions: ${Object.keys(GENERATIVE_AI_REGIONS).join(", ")} (or set endpoint)`,
+      `unknown OCI region "${region}"${hint} (Generative AI regions: ${Object.keys(GENERATIVE_AI_REGIONS).join(", ")}; or set endpoint)`,
     );
   }
   return {

@@ -1,11 +1,20 @@
 import type { IncomingMessage } from "node:http";
-import { BodyTimeoutError, HeadersTimeoutError, post, readBody } from "./http-transport";
+import { clip } from "../openai/clip";
+import { BodyTimeoutError, BodyTooLargeError, HeadersTimeoutError, post, readBodyPrefix } from "./http-transport";
 import type { RequestSigner } from "./request-signer";
 import { classifyStatus, parseRetryAfter, UpstreamFailure } from "./upstream-failure";
 
 const CHAT_PATH = "/20231130/actions/chat";
 const EMBED_PATH = "/20231130/actions/embedText";
-const MAX_ERROR_BODY = 64 * 1024;
+/** Enough for any real OCI error document; a larger one is not read further. */
+const MAX_ERROR_BODY = 16 * 1024;
+/** OCI's error message as passed to clients and logs. */
+const MAX_ERROR_MESSAGE = 2_000;
+/**
+ * Bound on a successful answer read whole (a chat answer, an embedding batch) and on one
+ * stream event: far above real ones (96 embeddings of 1,536 floats ≈ 3 MB), far below harm.
+ */
+export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -74,12 +83,11 @@ async function httpFailure(res: IncomingMessage, status: number, opcRequestId: s
   let code: string | undefined;
   let message = `OCI answered HTTP ${status}`;
   try {
-    const text = (await readBody(res, MAX_ERROR_BODY)).toString("utf8");
-    const parsed = JSON.parse(text) as { code?: unknown; message?: unknown };
-    if (typeof parsed.code === "string") code = parsed.code;
-    if (typeof parsed.message === "string") message = parsed.message;
+    const parsed = parseErrorDocument((await readBodyPrefix(res, MAX_ERROR_BODY)).bytes.toString("utf8"));
+    if (parsed.code !== undefined) code = clip(parsed.code, 100);
+    if (parsed.message !== undefined) message = clip(parsed.message, MAX_ERROR_MESSAGE);
   } catch {
-    // Not JSON (e.g. a load balancer's HTML page): keep the generic message.
+    // The body broke off: keep the generic message.
   }
   return new UpstreamFailure(classifyStatus(status, code), message, {
     status,
@@ -89,13 +97,52 @@ async function httpFailure(res: IncomingMessage, status: number, opcRequestId: s
   });
 }
 
-/** Classifies what a call threw (sending, or reading its body later): timeout or network. */
-export function transportFailure(err: unknown): UpstreamFailure {
+/**
+ * OCI's `{code, message}`. A document cut at MAX_ERROR_BODY is not JSON any more: its
+ * fields are then picked out of the text that did arrive. Anything else (a load balancer's
+ * HTML page) gives nothing.
+ */
+function parseErrorDocument(text: string): { code?: string; message?: string } {
+  try {
+    const parsed = JSON.parse(text) as { code?: unknown; message?: unknown };
+    return { code: stringOrUndefined(parsed?.code), message: stringOrUndefined(parsed?.message) };
+  } catch {
+    return { code: stringField(text, "code"), message: stringField(text, "message") };
+  }
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/** A JSON string field's value from possibly truncated JSON text (its end may be missing). */
+function stringField(text: string, name: "code" | "message"): string | undefined {
+  const match = new RegExp(`"${name}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)`).exec(text);
+  if (!match) return undefined;
+  try {
+    // Drop an escape the cut left unfinished, then let JSON unescape the rest.
+    return JSON.parse(`"${match[1].replace(/\\(u[0-9a-fA-F]{0,3})?$/, "")}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Classifies what a call threw: timeout, network, or an answer over {@link MAX_ANSWER_BYTES}.
+ *
+ * @param phase "send" until the response headers are in; "read" while its body is read
+ *   (a connection lost then is a dropped answer, not an unreachable OCI).
+ */
+export function transportFailure(err: unknown, phase: "send" | "read" = "send"): UpstreamFailure {
   if (err instanceof UpstreamFailure) return err;
   if (err instanceof HeadersTimeoutError || err instanceof BodyTimeoutError) {
     return new UpstreamFailure("timeout", "OCI did not answer in time");
   }
+  if (err instanceof BodyTooLargeError) {
+    return new UpstreamFailure("protocol", `OCI's answer is larger than ${err.limitBytes / 1024 / 1024} MiB, the proxy's bound`, { requestCaused: true });
+  }
   const message = err instanceof Error ? err.message : String(err);
+  if (phase === "read") return new UpstreamFailure("network", `the connection to OCI dropped in the middle of the answer (${message})`);
   return new UpstreamFailure("network", `could not reach OCI: ${message}`);
 }
 

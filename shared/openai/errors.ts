@@ -1,3 +1,5 @@
+import { clip } from "./clip";
+
 /**
  * OpenAI-style errors. Every failure a client can see is one of these, rendered as
  * `{"error":{"message","type","param","code"}}` with the matching HTTP status.
@@ -57,6 +59,20 @@ export class NotFoundError extends OpenAIError {
   }
 }
 
+/** A known path asked with a method it does not serve (RFC 9110: 405 names the allowed ones). */
+export class MethodNotAllowedError extends OpenAIError {
+  constructor(method: string, path: string, allowed: readonly string[]) {
+    super(
+      405,
+      `Method ${clip(method, 16)} is not allowed on ${clip(path)}; use ${allowed.join(" or ")}.`,
+      "invalid_request_error",
+      null,
+      "method_not_allowed",
+      { allow: allowed.join(", ") },
+    );
+  }
+}
+
 export class PayloadTooLargeError extends OpenAIError {
   /**
    * @param closeConnection The body was only partly read: the connection cannot carry
@@ -70,6 +86,23 @@ export class PayloadTooLargeError extends OpenAIError {
       null,
       "request_too_large",
       closeConnection ? { connection: "close" } : {},
+    );
+  }
+}
+
+/**
+ * The client went away before its answer was ready (status 499, as nginx logs it). Nobody
+ * reads this response; it exists so the request's log line says "cancelled" (and where)
+ * instead of blaming OCI.
+ */
+export class ClientClosedRequestError extends OpenAIError {
+  constructor(readonly stage: "queue" | "upstream") {
+    super(
+      499,
+      stage === "queue" ? "The client went away while the request waited in the queue." : "The client went away before the answer was complete.",
+      "invalid_request_error",
+      null,
+      "client_closed_request",
     );
   }
 }
@@ -92,8 +125,28 @@ export class UpstreamError extends OpenAIError {
   }
 }
 
+/**
+ * The longest Retry-After the proxy ever sends (and the longest 429 cooldown it keeps):
+ * OCI's own value is only a hint, and a client told to wait hours would simply stop.
+ */
+export const MAX_RETRY_AFTER_SECONDS = 60;
+
 function retryAfterHeader(seconds: number | undefined): Record<string, string> {
-  return seconds === undefined ? {} : { "retry-after": String(Math.max(1, Math.ceil(seconds))) };
+  if (seconds === undefined) return {};
+  const clamped = Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(seconds)));
+  return { "retry-after": String(Number.isFinite(clamped) ? clamped : MAX_RETRY_AFTER_SECONDS) };
+}
+
+/**
+ * 404 for a model name that is not in [MODELS], listing the ones that are (what the
+ * client most likely meant to send).
+ *
+ * @example
+ *   modelNotFound("gpt-5", ["grok-4", "llama-3.3-70b"]).message
+ *   // "The model 'gpt-5' does not exist. Configured models: grok-4, llama-3.3-70b."
+ */
+export function modelNotFound(name: string, configured: Iterable<string>): NotFoundError {
+  return new NotFoundError(`The model '${clip(name)}' does not exist. Configured models: ${[...configured].join(", ")}.`, "model", "model_not_found");
 }
 
 /** Wraps anything thrown into an OpenAIError; unknown throwables become a 500 without internals. */

@@ -1,4 +1,7 @@
+import { clip } from "./clip";
 import { InvalidRequestError } from "./errors";
+
+export { clip };
 
 /**
  * Small checks shared by the request validators. Each throws an InvalidRequestError that
@@ -29,13 +32,38 @@ export function optionalNumber(obj: Json, key: string, min: number, max: number)
   if (value > max) throw new InvalidRequestError(`Invalid '${key}': decimal above maximum value. Expected a value <= ${max}, but got ${value} instead.`, key);
 }
 
+/**
+ * An optional whole number within [min, max]. Integers too large to be exact (1e20) are
+ * reported against the bound, not as a type error ("expected an integer, got an integer").
+ */
 export function optionalInteger(obj: Json, key: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const value = obj[key];
   if (value == null) return undefined;
-  if (typeof value !== "number" || !Number.isSafeInteger(value)) throw wrongType(key, "an integer", value);
+  if (typeof value !== "number" || !Number.isInteger(value)) throw wrongType(key, "an integer", value);
   if (value < min) throw new InvalidRequestError(`Invalid '${key}': integer below minimum value. Expected a value >= ${min}, but got ${value} instead.`, key);
   if (value > max) throw new InvalidRequestError(`Invalid '${key}': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`, key);
   return value;
+}
+
+/**
+ * The body as a JSON object with a non-empty string `model`: where every API's request
+ * validation starts.
+ */
+export function modelRequest(body: unknown): Json & { model: string } {
+  if (!isObject(body)) throw new InvalidRequestError("The request body must be a JSON object.");
+  const model = body.model;
+  if (model == null) throw missing("model");
+  if (typeof model !== "string") throw wrongType("model", "a string", model);
+  if (model.length === 0) throw new InvalidRequestError("Invalid 'model': empty string. Expected a model name.", "model");
+  return body as Json & { model: string };
+}
+
+/** A required string field `key` of `obj`, named `${path}.${key}` in errors. */
+export function requiredString(obj: Json, key: string, path: string, allowEmpty = false): void {
+  const value = obj[key];
+  if (value == null) throw missing(`${path}.${key}`);
+  if (typeof value !== "string") throw wrongType(`${path}.${key}`, "a string", value);
+  if (!allowEmpty && value.length === 0) throw new InvalidRequestError(`Invalid '${path}.${key}': empty string.`, `${path}.${key}`);
 }
 
 export function missing(path: string): InvalidRequestError {
@@ -66,9 +94,4 @@ export function describe(value: unknown): string {
     default:
       return `a value of type ${typeof value}`;
   }
-}
-
-/** Echoing a client's 10 MB string back in an error message helps nobody. */
-export function clip(text: string): string {
-  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
 }

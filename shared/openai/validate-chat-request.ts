@@ -1,10 +1,12 @@
 import type { ChatCompletionRequest } from "./chat-types";
 import { InvalidRequestError } from "./errors";
+import { MAX_OUTPUT_TOKENS } from "./max-output-tokens";
 import {
   clip,
   invalidValue,
   isObject,
   missing,
+  modelRequest,
   optionalBoolean,
   optionalInteger,
   optionalNumber,
@@ -46,13 +48,8 @@ const DETAILS = new Set(["auto", "low", "high"]);
 const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 
-function validate(body: unknown): ChatCompletionRequest {
-  if (!isObject(body)) throw new InvalidRequestError("The request body must be a JSON object.");
-
-  const model = body.model;
-  if (model == null) throw missing("model");
-  if (typeof model !== "string") throw wrongType("model", "a string", model);
-  if (model.length === 0) throw new InvalidRequestError("Invalid 'model': empty string. Expected a model name.", "model");
+function validate(input: unknown): ChatCompletionRequest {
+  const body = modelRequest(input);
 
   const messages = body.messages;
   if (messages == null) throw missing("messages");
@@ -67,8 +64,8 @@ function validate(body: unknown): ChatCompletionRequest {
     optionalBoolean(streamOptions, "include_usage", "stream_options.include_usage");
   }
 
-  optionalInteger(body, "max_tokens", 1);
-  optionalInteger(body, "max_completion_tokens", 1);
+  optionalInteger(body, "max_tokens", 1, MAX_OUTPUT_TOKENS);
+  optionalInteger(body, "max_completion_tokens", 1, MAX_OUTPUT_TOKENS);
   optionalNumber(body, "temperature", 0, 2);
   optionalNumber(body, "top_p", 0, 1);
   optionalInteger(body, "top_k", -1);

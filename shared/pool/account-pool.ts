@@ -1,25 +1,26 @@
 import type { CircuitBreakerConfig, PoolConfig } from "../config/types";
 import type { Logger } from "../log/logger";
-import { OpenAIError, RateLimitError, UpstreamError } from "../openai/errors";
-import { UpstreamFailure } from "../oci/upstream-failure";
+import { ClientClosedRequestError, OpenAIError, RateLimitError, UpstreamError } from "../openai/errors";
+import { MAX_RETRY_AFTER_MS, UpstreamFailure } from "../oci/upstream-failure";
 import { systemClock, type Clock } from "./clock";
 import type { BreakerPermit } from "./circuit-breaker";
+import type { SharedCounters } from "./account-stats";
 import { PoolMember } from "./pool-member";
 import { poolStats, type PoolStats } from "./pool-stats";
 import { RetryBudget, backoffMs } from "./retry-budget";
 import { createStrategy, type Strategy } from "./strategies";
 import type { Account, CallOutcome, Lease, SendOptions, UpstreamCall } from "./types";
 import { WaitQueue } from "./wait-queue";
-import { changedParts, type SharedLease, type SharedPoolState } from "../state/shared-pool-state";
+import { changedParts, type SharedLease, type SharedPoolState } from "./shared-pool-state";
 
-/** A 429 cools an account down for Retry-After, clamped to this. */
-const MAX_COOLDOWN_MS = 60_000;
 const DEFAULT_COOLDOWN_MS = 1_000;
 
 interface Reservation {
   member: PoolMember;
   permit: BreakerPermit;
   startedAt: number;
+  /** The OCI model asked for (SendOptions.model). */
+  model?: string;
   /** The slot held in the shared store (serverless), if the account has a limit. */
   sharedLease?: SharedLease | null;
 }
@@ -40,6 +41,9 @@ const COOLDOWN_WAIT_MAX_MS = 5_000;
 
 /** How long to wait before looking again for a shared slot another instance may free. */
 const SHARED_SLOT_POLL_MS = 100;
+
+/** An account that answered 404 for a model is asked for it again after this long. */
+const MISSING_MODEL_RETRY_MS = 5 * 60_000;
 
 /**
  * The account pool: picks an account by strategy among those that may take a call
@@ -82,11 +86,13 @@ export class AccountPool {
     await this.options.shared?.refresh(this.members);
     for (let attempt = 1; ; attempt++) {
       // The client may have left (during a backoff, or before we started): call nobody.
-      if (options.signal?.aborted) throw lastFailure ?? new UpstreamFailure("network", "the client went away");
+      if (options.signal?.aborted) throw new ClientClosedRequestError("upstream");
       // request_timeout bounds each attempt (waiting for a slot plus the first upstream
       // byte), so an account that hangs costs one attempt, not the whole request.
       const deadline = this.clock.now() + this.config.requestTimeoutMs;
-      const reservation = await this.reserve(tried, deadline, options.signal);
+      const reservation = await this.reserve(tried, deadline, options).catch((err: unknown) => {
+        throw options.signal?.aborted ? new ClientClosedRequestError("queue") : err;
+      });
       // A retry with no other usable account: the client gets the failure we have.
       if (!reservation) throw lastFailure!;
       tried.add(reservation.member.index);
@@ -98,13 +104,14 @@ export class AccountPool {
           signal: controller.signal,
           headersTimeoutMs: Math.max(1, deadline - this.clock.now()),
         });
-        return this.lease(reservation, response, attempt, () => options.signal?.removeEventListener("abort", abort));
+        return this.lease(reservation, response, attempt, options.signal, () => options.signal?.removeEventListener("abort", abort));
       } catch (err) {
         options.signal?.removeEventListener("abort", abort);
         const failure = err instanceof UpstreamFailure ? err : new UpstreamFailure("network", String(err));
         if (options.signal?.aborted) {
+          // Whatever the call threw, it was cut short by the client leaving: no verdict.
           this.settle(reservation, { ok: "cancelled" });
-          throw failure;
+          throw new ClientClosedRequestError("upstream");
         }
         this.settle(reservation, { ok: false, failure });
         const canRetry =
@@ -154,17 +161,25 @@ export class AccountPool {
     return { ...view, queue: this.queue.stats() };
   }
 
-  private lease(reservation: Reservation, response: Lease["response"], attempt: number, detach: () => void): Lease {
-    let released = false;
+  /** Whether the pool has nothing in flight and nobody waiting (shutdown waits for this). */
+  get idle(): boolean {
+    return this.inFlight === 0 && this.queue.length === 0;
+  }
+
+  private lease(reservation: Reservation, response: Lease["response"], attempt: number, signal: AbortSignal | undefined, detach: () => void): Lease {
+    let recorded: CallOutcome | undefined;
     return {
       account: reservation.member.account,
       response,
       attempt,
       release: (outcome: CallOutcome) => {
-        if (released) return;
-        released = true;
+        if (recorded) return recorded;
+        // A read that failed because the client left (its abort cut the upstream socket)
+        // is the client's doing, not the account's.
+        recorded = outcome.ok === false && signal?.aborted ? { ok: "cancelled" } : outcome;
         detach();
-        this.settle(reservation, outcome);
+        this.settle(reservation, recorded);
+        return recorded;
       },
     };
   }
@@ -173,11 +188,11 @@ export class AccountPool {
    * Reserves an account, waiting in the queue while all usable ones are busy. On a
    * retry, undefined when no other account is usable at all.
    */
-  private async reserve(tried: Set<number>, deadline: number, signal?: AbortSignal): Promise<Reservation | undefined> {
+  private async reserve(tried: Set<number>, deadline: number, { signal, model }: SendOptions): Promise<Reservation | undefined> {
     // Accounts whose shared slots (other instances' leases) are all taken right now.
     const sharedFull = new Set<number>();
     for (;;) {
-      const now = this.tryReserve(tried, sharedFull);
+      const now = this.tryReserve(tried, sharedFull, model);
       if ("member" in now) {
         if (await this.takeSharedLease(now)) return now;
         sharedFull.add(now.member.index);
@@ -198,7 +213,7 @@ export class AccountPool {
       }
       const queued = await this.queue.wait(
         () => {
-          const later = this.tryReserve(tried, sharedFull);
+          const later = this.tryReserve(tried, sharedFull, model);
           return "member" in later ? later : undefined;
         },
         deadline - this.clock.now(),
@@ -233,10 +248,10 @@ export class AccountPool {
   }
 
   /** Reserves an account now, or says why not. */
-  private tryReserve(tried: Set<number>, sharedFull: ReadonlySet<number>): Reservation | NoAccount {
+  private tryReserve(tried: Set<number>, sharedFull: ReadonlySet<number>, model: string | undefined): Reservation | NoAccount {
     const now = this.clock.now();
     const ready: PoolMember[] = [];
-    const unhealthy: PoolMember[] = [];
+    const fallback: PoolMember[] = [];
     let busy = false;
     let open = 0;
     let cooling = 0;
@@ -258,10 +273,11 @@ export class AccountPool {
         busy = true;
         continue;
       }
-      (member.health.healthy ? ready : unhealthy).push(member);
+      (member.health.healthy && !member.lacksModel(model, now) ? ready : fallback).push(member);
     }
-    // Health can be stale: with nothing healthy left, an unhealthy account is still worth a try.
-    const candidates = ready.length > 0 ? ready : unhealthy;
+    // Health can be stale (and a region may have gained the model): with nothing better
+    // left, an unhealthy account or one that lacked the model is still worth a try.
+    const candidates = ready.length > 0 ? ready : fallback;
     const globalFull = this.config.globalMaxConcurrency > 0 && this.inFlight >= this.config.globalMaxConcurrency;
     if (candidates.length > 0 && !globalFull) {
       const member = this.strategy.pick(candidates);
@@ -269,7 +285,7 @@ export class AccountPool {
       member.inFlight++;
       member.stats.requests++;
       this.inFlight++;
-      return { member, permit, startedAt: now };
+      return { member, permit, startedAt: now, model };
     }
     if (busy || (globalFull && candidates.length > 0)) return { busy: true };
     // A short cooldown (OCI's concurrency 429s say Retry-After: 1) is worth waiting out in
@@ -305,7 +321,7 @@ export class AccountPool {
     this.wakeTimer.unref();
   }
 
-  private settle({ member, permit, startedAt, sharedLease }: Reservation, outcome: CallOutcome): void {
+  private settle({ member, permit, startedAt, sharedLease, model }: Reservation, outcome: CallOutcome): void {
     member.inFlight--;
     this.inFlight--;
     const now = this.clock.now();
@@ -314,11 +330,13 @@ export class AccountPool {
     if (outcome.ok === true) {
       member.breaker.onSuccess(permit);
       member.stats.recordSuccess(now - startedAt);
+      if (model) member.modelServed(model);
       if (!member.health.healthy) this.setHealth(member, true);
     } else if (outcome.ok === "cancelled") {
       member.breaker.onCancel(permit);
+      member.stats.cancelled++;
     } else {
-      this.penalise(member, permit, outcome.failure, now);
+      this.penalise(member, permit, outcome.failure, now, model);
     }
     if (shared) {
       if (sharedLease) shared.releaseLease(sharedLease);
@@ -328,15 +346,24 @@ export class AccountPool {
     this.queue.drain();
   }
 
-  private penalise(member: PoolMember, permit: BreakerPermit, failure: UpstreamFailure, now: number): void {
+  /**
+   * The account's side of a failed call. The rule: only evidence against the account counts
+   * against it. What the request's own content caused (see UpstreamFailure.blamesAccount)
+   * leaves breaker and health alone — the account answered, so for the breaker it is alive —
+   * and is counted as a client error, not a failure.
+   */
+  private penalise(member: PoolMember, permit: BreakerPermit, failure: UpstreamFailure, now: number, model: string | undefined): void {
     const message = failure.details.status ? `HTTP ${failure.details.status}: ${failure.message}` : failure.message;
+    if (failure.kind === "auth" && failure.details.status === 404 && model) member.markModelMissing(model, now + MISSING_MODEL_RETRY_MS);
+    if (!failure.blamesAccount) {
+      if (failure.details.status !== undefined) member.breaker.onSuccess(permit);
+      else member.breaker.onCancel(permit);
+      member.stats.clientErrors++;
+      return;
+    }
     switch (failure.kind) {
-      case "client":
-        // The account answered properly; the request was at fault.
-        member.breaker.onSuccess(permit);
-        return;
       case "rate_limited": {
-        const ms = Math.min(MAX_COOLDOWN_MS, failure.details.retryAfterMs ?? DEFAULT_COOLDOWN_MS);
+        const ms = Math.min(MAX_RETRY_AFTER_MS, failure.details.retryAfterMs ?? DEFAULT_COOLDOWN_MS);
         member.cooldownUntil = now + ms;
         member.cooldownReason = message;
         member.breaker.onCancel(permit);
@@ -354,10 +381,12 @@ export class AccountPool {
   }
 }
 
-function countersFor(outcome: CallOutcome, latencyMs: number) {
+/** The shared counters' deltas for one settled call; they add up as the local stats do. */
+function countersFor(outcome: CallOutcome, latencyMs: number): SharedCounters {
   if (outcome.ok === true) return { requests: 1, successes: 1, latencyMsSum: latencyMs };
-  if (outcome.ok === "cancelled") return { requests: 1 };
-  return outcome.failure.kind === "rate_limited" ? { requests: 1, rateLimited: 1 } : { requests: 1, failures: outcome.failure.kind === "client" ? 0 : 1 };
+  if (outcome.ok === "cancelled") return { requests: 1, cancelled: 1 };
+  if (!outcome.failure.blamesAccount) return { requests: 1, clientErrors: 1 };
+  return outcome.failure.kind === "rate_limited" ? { requests: 1, rateLimited: 1 } : { requests: 1, failures: 1 };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -5,15 +5,26 @@ export interface SharedCounters {
   successes?: number;
   failures?: number;
   rateLimited?: number;
+  clientErrors?: number;
+  cancelled?: number;
   latencyMsSum?: number;
 }
 
-/** Per-account counters and recent latencies for /stats/accounts. */
+/**
+ * Per-account counters and recent latencies for /stats/accounts. Every request an account
+ * took ends as exactly one of the outcomes, so once none is in flight
+ * requests = successes + failures + rate_limited + client_errors + cancelled.
+ */
 export class AccountStats {
   requests = 0;
   successes = 0;
+  /** Failures that count against the account (5xx, timeouts, network, 401/403). */
   failures = 0;
   rateLimited = 0;
+  /** Refusals the request's content caused (OCI 4xx, a model the region lacks): not the account's fault. */
+  clientErrors = 0;
+  /** The client left before the answer was complete. */
+  cancelled = 0;
   lastError: { message: string; kind: string; at: number } | undefined;
   /** Ring buffer of the most recent latencies (ms). */
   private readonly latencies = new Float64Array(LATENCY_SAMPLES);
@@ -32,6 +43,8 @@ export class AccountStats {
     this.successes = totals.successes ?? 0;
     this.failures = totals.failures ?? 0;
     this.rateLimited = totals.rateLimited ?? 0;
+    this.clientErrors = totals.clientErrors ?? 0;
+    this.cancelled = totals.cancelled ?? 0;
     this.latencySum = totals.latencyMsSum ?? 0;
   }
 
@@ -49,6 +62,8 @@ export class AccountStats {
       successes: this.successes,
       failures: this.failures,
       rate_limited: this.rateLimited,
+      client_errors: this.clientErrors,
+      cancelled: this.cancelled,
       avg_latency_ms: this.successes ? round(this.latencySum / this.successes) : null,
       p95_latency_ms: p95 === null ? null : round(p95),
       last_error: this.lastError ? { kind: this.lastError.kind, message: this.lastError.message, at: new Date(this.lastError.at).toISOString() } : null,

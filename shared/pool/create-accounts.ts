@@ -1,24 +1,30 @@
+import { ConfigError } from "../config/config-error";
 import type { ProxyConfig } from "../config/types";
-import type { Logger } from "../log/logger";
+import { KeyProblem } from "../oci/check-private-key";
 import { createSigningKeySource } from "../oci/create-signing-key-source";
 import { resolveInferenceEndpoint } from "../oci/inference-endpoint";
 import { OciInferenceClient } from "../oci/oci-inference-client";
 import { RequestSigner } from "../oci/request-signer";
 import type { Account } from "./types";
 
-/** One long-lived client per account: key parsed, endpoint resolved, connections pooled. */
-export async function createAccounts(config: ProxyConfig, logger: Logger): Promise<Account[]> {
+/**
+ * One long-lived client per account: key parsed, endpoint resolved, connections pooled.
+ *
+ * @throws ConfigError for a private key that arrived from a secret store and is unusable.
+ */
+export async function createAccounts(config: ProxyConfig): Promise<Account[]> {
   return Promise.all(
     config.accounts.map(async (accountConfig) => {
-      let endpoint;
+      // loadConfig checked the region (and warned about it) already.
+      const { url } = resolveInferenceEndpoint(accountConfig.region, accountConfig.endpoint);
+      let keySource;
       try {
-        endpoint = resolveInferenceEndpoint(accountConfig.region, accountConfig.endpoint);
+        keySource = await createSigningKeySource(accountConfig);
       } catch (err) {
-        throw new Error(`${config.file} [${accountConfig.section}] region: ${(err as Error).message}`);
+        if (err instanceof KeyProblem) throw new ConfigError(config.file, accountConfig.section, err.key, err.message);
+        throw err;
       }
-      if (endpoint.warning) logger.warn(endpoint.warning, { account: accountConfig.id });
-      const signer = new RequestSigner(await createSigningKeySource(accountConfig));
-      return { config: accountConfig, client: new OciInferenceClient(endpoint.url, signer) };
+      return { config: accountConfig, client: new OciInferenceClient(url, new RequestSigner(keySource)) };
     }),
   );
 }

@@ -27,6 +27,12 @@ export class PoolMember implements Pickable {
   cooldownReason: string | undefined;
   readonly stats = new AccountStats();
   readonly breaker: CircuitBreaker;
+  /**
+   * Models this account answered 404 NotAuthorizedOrNotFound for (its region lacks them, or
+   * no policy covers them), with when to try again: other accounts serve them meanwhile,
+   * and the account stays healthy for every other model.
+   */
+  private readonly missingModels = new Map<string, number>();
 
   constructor(
     readonly index: number,
@@ -46,7 +52,7 @@ export class PoolMember implements Pickable {
     return this.account.config.weight;
   }
 
-  /** What instances share about this account (see shared/state/shared-pool-state.ts). */
+  /** What instances share about this account (see shared/pool/shared-pool-state.ts). */
   sharedState(): SharedAccountState {
     return {
       breaker: this.breaker.snapshot(),
@@ -61,6 +67,29 @@ export class PoolMember implements Pickable {
     this.health = state.health;
     this.cooldownUntil = state.cooldownUntil;
     this.cooldownReason = state.cooldownReason;
+  }
+
+  /** Whether to avoid this account for `model` at `now` (see missingModels). */
+  lacksModel(model: string | undefined, now: number): boolean {
+    if (model === undefined || this.missingModels.size === 0) return false;
+    const until = this.missingModels.get(model);
+    if (until === undefined) return false;
+    if (until > now) return true;
+    this.missingModels.delete(model);
+    return false;
+  }
+
+  markModelMissing(model: string, until: number): void {
+    this.missingModels.set(model, until);
+  }
+
+  modelServed(model: string): void {
+    if (this.missingModels.size > 0) this.missingModels.delete(model);
+  }
+
+  /** The models avoided right now, for /stats. */
+  modelsMissing(now: number): string[] {
+    return [...this.missingModels].filter(([, until]) => until > now).map(([model]) => model);
   }
 
   get atLimit(): boolean {

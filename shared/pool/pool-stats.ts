@@ -8,7 +8,7 @@ export interface PoolStats {
     accounts: { id: string; in_flight: number; limit: number | null }[];
     retry_budget: number;
   };
-  circuitBreakers: ({ id: string } & ReturnType<PoolMember["breaker"]["stats"]>)[];
+  circuit_breakers: ({ id: string } & ReturnType<PoolMember["breaker"]["stats"]>)[];
 }
 
 export function accountView(member: PoolMember, now: number) {
@@ -27,6 +27,7 @@ export function accountView(member: PoolMember, now: number) {
     breaker: member.breaker.state,
     cooling_down_until: member.cooldownUntil > now ? new Date(member.cooldownUntil).toISOString() : null,
     cooldown_reason: member.cooldownUntil > now ? (member.cooldownReason ?? null) : null,
+    missing_models: member.modelsMissing(now),
     ...member.stats.toJSON(),
   };
 }
@@ -39,6 +40,6 @@ export function poolStats(members: readonly PoolMember[], globalInFlight: number
       accounts: members.map((m) => ({ id: m.id, in_flight: m.inFlight, limit: m.account.config.maxConcurrency || null })),
       retry_budget: Math.floor(retryBudget * 10) / 10,
     },
-    circuitBreakers: members.map((m) => ({ id: m.id, ...m.breaker.stats() })),
+    circuit_breakers: members.map((m) => ({ id: m.id, ...m.breaker.stats() })),
   };
 }

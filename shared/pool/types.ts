@@ -21,7 +21,11 @@ export interface Lease {
   readonly response: UpstreamResponse;
   /** 1 for the first try. */
   readonly attempt: number;
-  release(outcome: CallOutcome): void;
+  /**
+   * Ends the call with its outcome and returns the outcome recorded: a failure while the
+   * client is gone is recorded as "cancelled". Later calls change nothing.
+   */
+  release(outcome: CallOutcome): CallOutcome;
 }
 
 export interface AttemptContext {
@@ -35,5 +39,10 @@ export type UpstreamCall = (account: Account, attempt: AttemptContext) => Promis
 export interface SendOptions {
   /** Aborted when the client goes away. */
   signal?: AbortSignal;
+  /**
+   * The OCI model the call is for: an account that answered 404 for it is avoided for that
+   * model for a while (while any other account can take the call).
+   */
+  model?: string;
 }
 

@@ -1,13 +1,15 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { isMultiAccountFile } from "../config/check-config-file";
 import { loadConfig } from "../config/load-config";
 import type { ProxyConfig } from "../config/types";
 import { createApp } from "../http/create-app";
+import type { SlowAnswerPolicy } from "../http/keep-slow-answers-alive";
 import { loggerFromEnv, type Logger } from "../log/logger";
 import { AccountPool } from "../pool/account-pool";
 import { systemClock } from "../pool/clock";
 import { createAccounts } from "../pool/create-accounts";
-import { SharedPoolState } from "../state/shared-pool-state";
+import { SharedPoolState } from "../pool/shared-pool-state";
+import { ResponseStore } from "../state/response-store";
 import { createStateStoreFromEnv } from "./create-state-store";
 import { parseSecretMap, type SecretSource } from "./secret-source";
 
@@ -25,6 +27,17 @@ export interface RuntimeEnvironment {
   secrets: SecretSource;
   /** Env variable holding the API key's secret reference (ARN on AWS, OCID on OCI). */
   apiKeySecretVariable: string;
+  /**
+   * false for functions no client calls (health-check, test-oci): the stacks give them no
+   * API key secret, so a config without a literal key must not stop their cold start.
+   * Default true: a client-facing function without a key refuses to start.
+   */
+  servesClients?: boolean;
+  /**
+   * Behind AWS API Gateway's response streaming: commit and pad answers that keep the
+   * client waiting (keepSlowAnswersAlive). OCIAI_PAD_AFTER_MS / OCIAI_PAD_EVERY_MS tune it.
+   */
+  slowAnswers?: SlowAnswerPolicy;
 }
 
 /**
@@ -32,7 +45,7 @@ export interface RuntimeEnvironment {
  * `OCIAI_CONFIG_FILE`, keys from the secret store), one client per account, the pool
  * sharing its state through the configured store, and the HTTP app.
  */
-export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeySecretVariable }: RuntimeEnvironment): Promise<ServerlessRuntime> {
+export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeySecretVariable, servesClients = true, slowAnswers }: RuntimeEnvironment): Promise<ServerlessRuntime> {
   const logger = loggerFromEnv(env, "json");
   const configFile = env.OCIAI_CONFIG_FILE ?? join(bundleDir, "config.conf");
   const keySecrets = parseSecretMap(env.OCIAI_ACCOUNT_KEY_SECRETS, "OCIAI_ACCOUNT_KEY_SECRETS");
@@ -44,11 +57,13 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
     createStateStoreFromEnv(env),
   ]);
   const config = loadConfig(configFile, {
-    multiAccount: isMultiAccount(configFile),
+    multiAccount: isMultiAccountFile(configFile),
     apiKey,
     keysFromSecrets: new Set(keySecrets.keys()),
+    // Function file systems are read-only, and a key nobody knows is no use: refused below.
+    writeApiKey: false,
   });
-  if (config.apiKeyGenerated) {
+  if (config.apiKeyGenerated && servesClients) {
     // A generated key cannot be shared with anyone from a read-only function: refuse.
     throw new Error(`no API key: set ${apiKeySecretVariable} or api_key in ${configFile}`);
   }
@@ -57,19 +72,23 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
     if (account) account.keyContent = pem;
   }
 
-  const accounts = await createAccounts(config, logger);
+  const accounts = await createAccounts(config);
   const shared = store && new SharedPoolState(store, systemClock, logger, { cacheMs: Number(env.OCIAI_STATE_CACHE_MS ?? 1_000) });
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger, shared });
-  return { config, pool, app: createApp({ config, pool, logger }), logger };
+  const padding = slowAnswers && {
+    afterMs: positiveMs(env.OCIAI_PAD_AFTER_MS, "OCIAI_PAD_AFTER_MS") ?? slowAnswers.afterMs,
+    everyMs: positiveMs(env.OCIAI_PAD_EVERY_MS, "OCIAI_PAD_EVERY_MS") ?? slowAnswers.everyMs,
+  };
+  // Stored responses live in the shared store too, so a follow-up can land on any instance.
+  const responses = store && new ResponseStore(store, config.server.responsesTtlMs);
+  return { config, pool, app: createApp({ config, pool, logger, responses, slowAnswers: padding }), logger };
 }
 
-/** Functions get one bundled file; its sections say which layout it is. */
-function isMultiAccount(file: string): boolean {
-  try {
-    return /^\s*\[ACCOUNT_/m.test(readFileSync(file, "utf8"));
-  } catch {
-    return false; // loadConfig reports the missing file with its path
-  }
+function positiveMs(text: string | undefined, name: string): number | undefined {
+  if (text === undefined || text === "") return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive number of milliseconds, got "${text}"`);
+  return value;
 }
 
 /** Memoises the runtime per cold start; a failed start is retried on the next invocation. */

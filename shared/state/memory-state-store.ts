@@ -1,9 +1,24 @@
 import type { StateStore, VersionedRecord } from "./state-store";
 
+export interface MemoryStateStoreOptions {
+  /**
+   * Keep the stored JSON under this many bytes (UTF-16 code units, near enough): the oldest
+   * records are dropped first. For stores of client data (stored responses) in a
+   * long-running process; unbounded by default.
+   */
+  maxBytes?: number;
+}
+
 /** In-process store: the local CLI's default, and the reference the other stores are tested against. */
 export class MemoryStateStore implements StateStore {
   private readonly records = new Map<string, { json: string; version: number }>();
   private nextVersion = 1;
+  private bytes = 0;
+  private readonly maxBytes: number;
+
+  constructor(options: MemoryStateStoreOptions = {}) {
+    this.maxBytes = options.maxBytes ?? Infinity;
+  }
 
   async getMany<T>(keys: readonly string[]): Promise<Map<string, VersionedRecord<T>>> {
     const found = new Map<string, VersionedRecord<T>>();
@@ -30,7 +45,7 @@ export class MemoryStateStore implements StateStore {
   }
 
   async delete(key: string): Promise<void> {
-    this.records.delete(key);
+    this.remove(key);
   }
 
   async increment(key: string, deltas: Record<string, number>): Promise<void> {
@@ -42,7 +57,22 @@ export class MemoryStateStore implements StateStore {
 
   private write(key: string, value: unknown): string {
     const version = this.nextVersion++;
-    this.records.set(key, { json: JSON.stringify(value), version });
+    const json = JSON.stringify(value);
+    this.remove(key);
+    this.records.set(key, { json, version });
+    this.bytes += json.length;
+    // Map order is insertion order: the first keys are the oldest writes.
+    for (const oldest of this.records.keys()) {
+      if (this.bytes <= this.maxBytes || oldest === key) break;
+      this.remove(oldest);
+    }
     return String(version);
+  }
+
+  private remove(key: string): void {
+    const record = this.records.get(key);
+    if (record === undefined) return;
+    this.bytes -= record.json.length;
+    this.records.delete(key);
   }
 }

@@ -1,21 +1,22 @@
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../../shared/config/config-error";
 import { loadConfig } from "../../shared/config/load-config";
 import { setApiKeyLine } from "../../shared/config/set-api-key-line";
 import { writeApiKey } from "../../shared/config/write-api-key";
 import { writeFileAtomic } from "../../shared/config/write-file-atomic";
-import { FAKE_PEM, FIXTURES, cleanupTmpDirs, makeTmpDir, writeFiles } from "./helpers/tmp-files";
+import { TEST_KEY_FINGERPRINT, TEST_KEY_PEM, TEST_KEY_PUBLIC_PEM, FIXTURES, cleanupTmpDirs, makeTmpDir, withTestFingerprints, writeFiles } from "./helpers/tmp-files";
 
 // Generated API keys are written back into the user's file: nothing else may change.
 const KEY = /^sk-oci-[A-Za-z0-9_-]{32}$/;
-const specSingle = readFileSync(join(FIXTURES, "spec-config.conf"), "utf8");
-const specMulti = readFileSync(join(FIXTURES, "spec-multi_config.conf"), "utf8");
+// The spec's examples with the fingerprint of the test key (loadConfig checks it against the key).
+const specSingle = withTestFingerprints(readFileSync(join(FIXTURES, "spec-config.conf"), "utf8"));
+const specMulti = withTestFingerprints(readFileSync(join(FIXTURES, "spec-multi_config.conf"), "utf8"));
 
 let dir: string;
 beforeEach(() => {
   dir = makeTmpDir();
-  writeFiles(dir, { "your_private_key.pem": FAKE_PEM, "1.pem": FAKE_PEM, "2.pem": FAKE_PEM, "3.pem": FAKE_PEM });
+  writeFiles(dir, { "your_private_key.pem": TEST_KEY_PEM, "1.pem": TEST_KEY_PEM, "2.pem": TEST_KEY_PEM, "3.pem": TEST_KEY_PEM });
 });
 afterAll(cleanupTmpDirs);
 
@@ -25,7 +26,7 @@ describe("loadConfig with the spec's config.conf (api_key = auto_generated_key)"
   let path: string;
   beforeEach(() => {
     path = join(dir, "config.conf");
-    copyFileSync(join(FIXTURES, "spec-config.conf"), path);
+    writeFiles(dir, { "config.conf": specSingle });
     chmodSync(path, 0o640);
   });
 
@@ -64,9 +65,27 @@ describe("loadConfig with the spec's config.conf (api_key = auto_generated_key)"
     expect(readFileSync(path, "utf8")).toBe(specSingle.replace("region = us-phoenix-1", "region ="));
   });
 
+  test.each([
+    ["a public key as key_file", (t: string) => t, () => writeFiles(dir, { "your_private_key.pem": TEST_KEY_PUBLIC_PEM }), /key_file: .* is a public key/],
+    ["a fingerprint that is not the key's", (t: string) => t.replace(TEST_KEY_FINGERPRINT, "11:22:33:44:55:66:77:88:99:00:aa:bb:cc:dd:ee:ff"), () => {}, /fingerprint: .* is not the fingerprint of/],
+    ["a misspelt region", (t: string) => t.replace("region = us-phoenix-1", "region = us-pheonix-1"), () => {}, /region: unknown OCI region "us-pheonix-1"; did you mean "us-phoenix-1"\?/],
+    ["a missing key file", (t: string) => t.replace("./your_private_key.pem", "./nope.pem"), () => {}, /key_file: file not found/],
+  ])("with %s nothing is written: every check runs before the generated key is", (_what, edit, prepare, message) => {
+    prepare();
+    writeFiles(dir, { "config.conf": edit(specSingle) });
+    expect(() => loadConfig(path, { multiAccount: false })).toThrow(message);
+    expect(readFileSync(path, "utf8")).toBe(edit(specSingle));
+  });
+
+  test("writeApiKey: false checks everything and never touches the file", () => {
+    const config = loadConfig(path, { multiAccount: false, writeApiKey: false });
+    expect(config.apiKeyGenerated).toBe(true);
+    expect(readFileSync(path, "utf8")).toBe(specSingle);
+  });
+
   test("each generated key is different", () => {
     const a = loadConfig(path, { multiAccount: false }).apiKey;
-    copyFileSync(join(FIXTURES, "spec-config.conf"), path);
+    writeFiles(dir, { "config.conf": specSingle });
     expect(loadConfig(path, { multiAccount: false }).apiKey).not.toBe(a);
   });
 });
@@ -180,7 +199,7 @@ describe("writeApiKey / writeFileAtomic", () => {
   const asRoot = process.getuid?.() === 0;
   (asRoot ? test.skip : test)("loadConfig reports a file it cannot update", () => {
     mkdirSync(join(dir, "ro"));
-    writeFiles(join(dir, "ro"), { "your_private_key.pem": FAKE_PEM });
+    writeFiles(join(dir, "ro"), { "your_private_key.pem": TEST_KEY_PEM });
     const path = writeFiles(join(dir, "ro"), { "config.conf": specSingle });
     chmodSync(join(dir, "ro"), 0o555);
     try {

@@ -1,8 +1,9 @@
+import { generateKeyPairSync } from "node:crypto";
 import { chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError } from "../../shared/config/config-error";
 import { loadConfig } from "../../shared/config/load-config";
-import { FAKE_PEM, cleanupTmpDirs, makeTmpDir, renderIni, writeFiles } from "./helpers/tmp-files";
+import { TEST_KEY_FINGERPRINT, TEST_KEY_PEM, TEST_KEY_PUBLIC_PEM, encryptedTestKeyPem, cleanupTmpDirs, makeTmpDir, renderIni, writeFiles } from "./helpers/tmp-files";
 
 // Every validation error, with its exact message. Tests run inside the temp folder and
 // pass bare file names, so messages read as the user would see them.
@@ -14,7 +15,7 @@ function singleBase(): Sections {
   return {
     DEFAULT: {
       user: "ocid1.user.oc1..aaaa",
-      fingerprint: "aa:bb:cc",
+      fingerprint: TEST_KEY_FINGERPRINT,
       key_file: "./key.pem",
       tenancy: "ocid1.tenancy.oc1..aaaa",
       region: "us-chicago-1",
@@ -28,7 +29,7 @@ function account(n: number): Record<string, string> {
   return {
     id: `acct${n}`,
     user: `ocid1.user.oc1..u${n}`,
-    fingerprint: "aa:bb:cc",
+    fingerprint: TEST_KEY_FINGERPRINT,
     key_file: `./${n}.pem`,
     tenancy: `ocid1.tenancy.oc1..t${n}`,
     region: "us-chicago-1",
@@ -50,7 +51,7 @@ let dir: string;
 let cwd: string;
 beforeEach(() => {
   dir = makeTmpDir();
-  writeFiles(dir, { "key.pem": FAKE_PEM, "1.pem": FAKE_PEM, "2.pem": FAKE_PEM });
+  writeFiles(dir, { "key.pem": TEST_KEY_PEM, "1.pem": TEST_KEY_PEM, "2.pem": TEST_KEY_PEM });
   cwd = process.cwd();
   process.chdir(dir);
 });
@@ -213,7 +214,7 @@ describe("single-account errors", () => {
   // root can read anything, so the check cannot fail there.
   const asRoot = process.getuid?.() === 0;
   (asRoot ? test.skip : test)("key file not readable", () => {
-    writeFiles(dir, { "locked.pem": FAKE_PEM });
+    writeFiles(dir, { "locked.pem": TEST_KEY_PEM });
     chmodSync(join(dir, "locked.pem"), 0o000);
     expectError(
       loadSingle((s) => (s.DEFAULT.key_file = "locked.pem")),
@@ -393,6 +394,126 @@ describe("multi-account errors", () => {
     expectError(
       () => loadConfig("../multi_config.conf", { multiAccount: true }),
       '../multi_config.conf [GLOBAL] queue_size: expected a non-negative integer, got "x"',
+    );
+  });
+});
+
+describe("first-run mistakes: one line naming file, section and key, and what is wrong in words", () => {
+  const OTHER_FINGERPRINT = "11:22:33:44:55:66:77:88:99:00:aa:bb:cc:dd:ee:ff";
+
+  test.each<[string, () => void, (s: Sections) => void, string]>([
+    [
+      "a public key given as key_file",
+      () => writeFiles(dir, { "key.pem": TEST_KEY_PUBLIC_PEM }),
+      () => {},
+      `config.conf [DEFAULT] key_file: ${join("DIR", "key.pem")} is a public key; key_file needs the private key that goes with it (the public one is what you upload to OCI)`,
+    ],
+    [
+      "an encrypted key without pass_phrase",
+      () => writeFiles(dir, { "key.pem": encryptedTestKeyPem("s3cret") }),
+      () => {},
+      `config.conf [DEFAULT] pass_phrase: is missing: ${join("DIR", "key.pem")} is encrypted, so its pass phrase is needed`,
+    ],
+    [
+      "a wrong pass_phrase",
+      () => writeFiles(dir, { "key.pem": encryptedTestKeyPem("s3cret") }),
+      (s) => (s.DEFAULT.pass_phrase = "guess"),
+      `config.conf [DEFAULT] pass_phrase: does not decrypt ${join("DIR", "key.pem")} (wrong pass phrase)`,
+    ],
+    [
+      "a fingerprint that is not the key's",
+      () => {},
+      (s) => (s.DEFAULT.fingerprint = OTHER_FINGERPRINT),
+      `config.conf [DEFAULT] fingerprint: ${OTHER_FINGERPRINT} is not the fingerprint of ${join("DIR", "key.pem")} (that is ${TEST_KEY_FINGERPRINT}); ` +
+        "OCI would refuse every call (401). Use the fingerprint the OCI console lists for this key (Profile > API keys), or the key that belongs to this fingerprint",
+    ],
+    [
+      "a file that is not a key",
+      () => writeFiles(dir, { "key.pem": "hello\n" }),
+      () => {},
+      `config.conf [DEFAULT] key_file: ${join("DIR", "key.pem")} is not a PEM private key (expected a "-----BEGIN PRIVATE KEY-----" block)`,
+    ],
+    [
+      "an EC key",
+      () => writeFiles(dir, { "key.pem": generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString() }),
+      () => {},
+      `config.conf [DEFAULT] key_file: ${join("DIR", "key.pem")} is an EC key; OCI API signing keys are RSA`,
+    ],
+    [
+      "a misspelt region",
+      () => {},
+      (s) => (s.DEFAULT.region = "us-pheonix-1"),
+      'config.conf [DEFAULT] region: unknown OCI region "us-pheonix-1"; did you mean "us-phoenix-1"?',
+    ],
+    [
+      "a misspelt [DEFAULT]",
+      () => {},
+      (s) => {
+        s.DEFUALT = s.DEFAULT;
+        delete s.DEFAULT;
+      },
+      "config.conf [DEFAULT] region: required key is missing; did you mean [DEFAULT] instead of [DEFUALT]?",
+    ],
+    [
+      "a misspelt key",
+      () => {},
+      (s) => {
+        s.DEFAULT.fingerprnt = s.DEFAULT.fingerprint;
+        delete s.DEFAULT.fingerprint;
+      },
+      'config.conf [DEFAULT] fingerprint: required key is missing; did you mean this section\'s "fingerprnt"?',
+    ],
+    [
+      "a misspelt [MODELS]",
+      () => {},
+      (s) => {
+        s.MODEL = s.MODELS;
+        delete s.MODELS;
+      },
+      "config.conf [MODELS]: at least one model mapping is required; did you mean [MODELS] instead of [MODEL]?",
+    ],
+    [
+      "an example API key",
+      () => {},
+      (s) => (s.DEFAULT.api_key = "your_api_key"),
+      'config.conf [DEFAULT] api_key: "your_api_key" is an example key from the documentation, so anyone could use it; ' +
+        "set api_key = auto_generated_key (a random key is then generated and written here) or a random key of your own",
+    ],
+  ])("%s", (_what, prepare, edit, message) => {
+    prepare();
+    let error: Error | undefined;
+    try {
+      loadSingle(edit)();
+    } catch (err) {
+      error = err as Error;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    // Up to the list of known regions, which the region message goes on with.
+    expect(error!.message.replaceAll(dir, "DIR").replace(/ \(Generative AI regions: .*$/, "")).toBe(message);
+  });
+
+  test("a fingerprint written in capitals or without colons is the same fingerprint", () => {
+    const config = loadSingle((s) => (s.DEFAULT.fingerprint = TEST_KEY_FINGERPRINT.toUpperCase().replaceAll(":", "")))() as { accounts: { fingerprint: string }[] };
+    expect(config.accounts[0].fingerprint).toBe(TEST_KEY_FINGERPRINT);
+  });
+
+  test("a multi-account file started without multi-account mode says so", () => {
+    const sections = multiBase();
+    writeFiles(dir, { "multi_config.conf": renderIni(sections) });
+    expectError(
+      () => loadConfig("multi_config.conf", { multiAccount: false }),
+      "multi_config.conf [DEFAULT] region: required key is missing; this file has [ACCOUNT_*] sections: it is a multi-account config, start with -multi-account",
+    );
+  });
+
+  test("misspelt account sections are named", () => {
+    expectError(
+      loadMulti((s) => {
+        s.ACOUNT_1 = s.ACCOUNT_1;
+        delete s.ACCOUNT_1;
+        delete s.ACCOUNT_2;
+      }),
+      "multi_config.conf: no [ACCOUNT_*] section found; multi-account mode needs at least one (there is a section [ACOUNT_1]: account sections are named [ACCOUNT_<name>])",
     );
   });
 });

@@ -3,7 +3,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../../shared/config/load-config";
 import type { ProxyConfig } from "../../shared/config/types";
-import { FAKE_PEM, cleanupTmpDirs, makeTmpDir, renderIni, writeFiles } from "./helpers/tmp-files";
+import { TEST_KEY_FINGERPRINT, TEST_KEY_PEM, encryptedTestKeyPem, cleanupTmpDirs, makeTmpDir, renderIni, writeFiles } from "./helpers/tmp-files";
 
 // The keys beyond the spec's examples, the top-level/[DEFAULT] equivalence and the warnings.
 const API_KEY = "sk-test-0123456789abcdef";
@@ -11,7 +11,7 @@ let dir: string;
 
 beforeEach(() => {
   dir = makeTmpDir();
-  writeFiles(dir, { "key.pem": FAKE_PEM });
+  writeFiles(dir, { "key.pem": TEST_KEY_PEM });
 });
 afterAll(cleanupTmpDirs);
 
@@ -21,7 +21,7 @@ function load(name: string, text: string, multiAccount: boolean): ProxyConfig {
 
 const apiKeyAccount = {
   user: "ocid1.user.oc1..u",
-  fingerprint: "aa:bb",
+  fingerprint: TEST_KEY_FINGERPRINT,
   key_file: "key.pem",
   tenancy: "ocid1.tenancy.oc1..t",
   region: "us-chicago-1",
@@ -40,6 +40,9 @@ test("every extra server and pool key, in a single-account [DEFAULT]", () => {
         cors_origins: "https://App.example.com, http://localhost:3000/",
         max_body_size: "512kb",
         stats_public: "1",
+        responses_ttl: "7d",
+        client_timeout: "45s",
+        max_connections: "0",
         stream_idle_timeout: "1m30s",
         non_stream_timeout: "10m",
         health_check_model: "grok-4",
@@ -62,6 +65,9 @@ test("every extra server and pool key, in a single-account [DEFAULT]", () => {
     corsOrigins: ["https://app.example.com", "http://localhost:3000"],
     maxBodyBytes: 512 * 1024,
     statsPublic: true,
+    responsesTtlMs: 7 * 86_400_000,
+    clientTimeoutMs: 45_000,
+    maxConnections: 0,
   });
   expect(config.pool).toEqual({
     globalMaxConcurrency: 8,
@@ -108,7 +114,9 @@ test("keys before any section count as [DEFAULT] (as in go-ini)", () => {
 });
 
 test("per-account extras: endpoint, compartment_id, key_content, pass_phrase, id", () => {
-  const pem = "-----BEGIN ENCRYPTED PRIVATE KEY-----\\nMIIFabc==\\n-----END ENCRYPTED PRIVATE KEY-----";
+  const encrypted = encryptedTestKeyPem("p#ss;word");
+  // INI values are one line: the PEM's line breaks are written as "\n".
+  const pem = encrypted.trimEnd().replace(/\n/g, "\\n");
   const config = load(
     "multi_config.conf",
     renderIni({
@@ -116,7 +124,7 @@ test("per-account extras: endpoint, compartment_id, key_content, pass_phrase, id
       MODELS: { "grok-4": "xai.grok-4" },
       ACCOUNT_eu: {
         user: "ocid1.user.oc1..u",
-        fingerprint: "aa:bb",
+        fingerprint: TEST_KEY_FINGERPRINT,
         tenancy: "ocid1.tenancy.oc1..t",
         region: "eu-frankfurt-1",
         key_content: pem,
@@ -135,11 +143,11 @@ test("per-account extras: endpoint, compartment_id, key_content, pass_phrase, id
       section: "ACCOUNT_eu",
       auth: "api_key",
       user: "ocid1.user.oc1..u",
-      fingerprint: "aa:bb",
+      fingerprint: TEST_KEY_FINGERPRINT,
       tenancy: "ocid1.tenancy.oc1..t",
       compartmentId: "ocid1.compartment.oc1..c",
       region: "eu-frankfurt-1",
-      keyContent: "-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFabc==\n-----END ENCRYPTED PRIVATE KEY-----",
+      keyContent: encrypted.trimEnd(),
       passPhrase: "p#ss;word",
       endpoint: "http://127.0.0.1:9000",
       weight: 2,
@@ -174,9 +182,9 @@ test("principal auth needs no user, fingerprint or key; keys given anyway are fl
 test("key_file: ~/ is the home folder, relative paths are relative to the config file", () => {
   const home = makeTmpDir();
   mkdirSync(join(home, ".oci"));
-  writeFiles(join(home, ".oci"), { "oci_api_key.pem": FAKE_PEM });
+  writeFiles(join(home, ".oci"), { "oci_api_key.pem": TEST_KEY_PEM });
   mkdirSync(join(dir, "keys"));
-  writeFiles(join(dir, "keys"), { "2.pem": FAKE_PEM });
+  writeFiles(join(dir, "keys"), { "2.pem": TEST_KEY_PEM });
   // Jest's process.env is not the real environment, so HOME cannot be changed for os.homedir().
   const homedir = jest.spyOn(os, "homedir").mockReturnValue(home);
   try {

@@ -1,11 +1,17 @@
-import { copyFileSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../shared/config/load-config";
 import type { ProxyConfig } from "../../shared/config/types";
-import { FAKE_PEM, FIXTURES, cleanupTmpDirs, makeTmpDir, writeFiles } from "./helpers/tmp-files";
+import { TEST_KEY_FINGERPRINT, TEST_KEY_PEM, FIXTURES, cleanupTmpDirs, makeTmpDir, withTestFingerprints, writeFiles } from "./helpers/tmp-files";
 
-// The two INI examples from the spec, byte for byte (inline comments, trailing spaces).
+// The two INI examples from the spec, byte for byte (inline comments, trailing spaces) except
+// for what a user must fill in anyway: the fingerprints (checked against the key) and the
+// multi-account example's api_key (an example key is refused). As shipped, both are refused.
 afterAll(cleanupTmpDirs);
+
+const REAL_KEY = "sk-spec-0123456789abcdef";
+const specFile = (name: string) => readFileSync(join(FIXTURES, name), "utf8");
+const filledIn = (name: string) => withTestFingerprints(specFile(name)).replace("multi_account_proxy_key", REAL_KEY);
 
 const SPEC_MODELS = [
   ["grok-4", "xai.grok-4"],
@@ -31,6 +37,9 @@ const DEFAULT_SERVER = {
   corsOrigins: ["*"],
   maxBodyBytes: 10 * 1024 * 1024,
   statsPublic: false,
+  responsesTtlMs: 30 * 86_400_000,
+  clientTimeoutMs: 30_000,
+  maxConnections: 4096,
 };
 
 describe("spec example config.conf (single account)", () => {
@@ -39,8 +48,8 @@ describe("spec example config.conf (single account)", () => {
 
   beforeAll(() => {
     dir = makeTmpDir();
-    writeFiles(dir, { "your_private_key.pem": FAKE_PEM });
-    copyFileSync(join(FIXTURES, "spec-config.conf"), join(dir, "config.conf"));
+    writeFiles(dir, { "your_private_key.pem": TEST_KEY_PEM });
+    writeFiles(dir, { "config.conf": filledIn("spec-config.conf") });
     config = loadConfig(join(dir, "config.conf"), { multiAccount: false });
   });
 
@@ -62,7 +71,7 @@ describe("spec example config.conf (single account)", () => {
         section: "DEFAULT",
         auth: "api_key",
         user: "ocid1.user.oc1..your_user_ocid",
-        fingerprint: "your_key_fingerprint", // trailing spaces in the spec are trimmed
+        fingerprint: TEST_KEY_FINGERPRINT, // the spec's trailing spaces are trimmed
         keyFile: join(dir, "your_private_key.pem"),
         tenancy: "ocid1.tenancy.oc1..your_tenancy_ocid",
         compartmentId: "ocid1.tenancy.oc1..your_tenancy_ocid",
@@ -108,20 +117,18 @@ describe("spec example multi_config.conf", () => {
 
   beforeAll(() => {
     dir = makeTmpDir();
-    writeFiles(dir, { "1.pem": FAKE_PEM, "2.pem": FAKE_PEM, "3.pem": FAKE_PEM });
-    copyFileSync(join(FIXTURES, "spec-multi_config.conf"), join(dir, "multi_config.conf"));
+    writeFiles(dir, { "1.pem": TEST_KEY_PEM, "2.pem": TEST_KEY_PEM, "3.pem": TEST_KEY_PEM });
+    writeFiles(dir, { "multi_config.conf": filledIn("spec-multi_config.conf") });
     config = loadConfig(join(dir, "multi_config.conf"), { multiAccount: true });
   });
 
   test("top level: root api_key kept, file untouched", () => {
     expect(config.file).toBe(join(dir, "multi_config.conf"));
     expect(config.mode).toBe("multi");
-    expect(config.apiKey).toBe("multi_account_proxy_key");
+    expect(config.apiKey).toBe(REAL_KEY);
     expect(config.apiKeyGenerated).toBe(false);
     expect(config.warnings).toEqual([]);
-    expect(readFileSync(join(dir, "multi_config.conf"), "utf8")).toBe(
-      readFileSync(join(FIXTURES, "spec-multi_config.conf"), "utf8"),
-    );
+    expect(readFileSync(join(dir, "multi_config.conf"), "utf8")).toBe(filledIn("spec-multi_config.conf"));
   });
 
   test("[GLOBAL] pool settings", () => {
@@ -162,13 +169,31 @@ describe("spec example multi_config.conf", () => {
       enabled: true,
     });
     expect(config.accounts).toEqual([
-      account(1, "primary_us_phoenix", "aa:bb:cc:dd:ee:ff:11:22:33:44:55:66:77:88:99:00", "us-phoenix-1", 3, 50),
-      account(2, "secondary_us_chicago", "bb:cc:dd:ee:ff:11:22:33:44:55:66:77:88:99:00:aa", "us-chicago-1", 2, 30),
-      account(3, "backup_eu_frankfurt", "cc:dd:ee:ff:11:22:33:44:55:66:77:88:99:00:aa:bb", "eu-frankfurt-1", 1, 20),
+      account(1, "primary_us_phoenix", TEST_KEY_FINGERPRINT, "us-phoenix-1", 3, 50),
+      account(2, "secondary_us_chicago", TEST_KEY_FINGERPRINT, "us-chicago-1", 2, 30),
+      account(3, "backup_eu_frankfurt", TEST_KEY_FINGERPRINT, "eu-frankfurt-1", 1, 20),
     ]);
   });
 
   test("[CIRCUIT_BREAKER]", () => {
     expect(config.breaker).toEqual(DEFAULT_BREAKER);
+  });
+});
+
+describe("the spec's examples as written are refused, each with the reason", () => {
+  test("config.conf: the placeholder fingerprint is not the key's", () => {
+    const dir = makeTmpDir();
+    writeFiles(dir, { "config.conf": specFile("spec-config.conf"), "your_private_key.pem": TEST_KEY_PEM });
+    expect(() => loadConfig(join(dir, "config.conf"), { multiAccount: false })).toThrow(
+      /config\.conf \[DEFAULT\] fingerprint: your_key_fingerprint is not the fingerprint of .*your_private_key\.pem \(that is [0-9a-f:]{47}\); OCI would refuse every call \(401\)/,
+    );
+  });
+
+  test("multi_config.conf: the example API key", () => {
+    const dir = makeTmpDir();
+    writeFiles(dir, { "multi_config.conf": withTestFingerprints(specFile("spec-multi_config.conf")), "1.pem": TEST_KEY_PEM, "2.pem": TEST_KEY_PEM, "3.pem": TEST_KEY_PEM });
+    expect(() => loadConfig(join(dir, "multi_config.conf"), { multiAccount: true })).toThrow(
+      /multi_config\.conf api_key: "multi_account_proxy_key" is an example key from the documentation, so anyone could use it; set api_key = auto_generated_key/,
+    );
   });
 });

@@ -22,6 +22,8 @@ export interface StackOptions {
   accountKeys?: (index: number) => Record<string, string | number | boolean>;
   simulator?: Partial<SimulatorOptions>;
   logger?: Logger;
+  /** The single-account start-up probe (off by default here: tests count simulator requests). */
+  startupCheck?: boolean;
 }
 
 export interface Stack {
@@ -74,7 +76,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     accounts,
   });
   const config = loadConfig(configPath, { multiAccount: multi });
-  const proxy = await startProxy({ config, logger: options.logger ?? silentLogger, port: 0, host: "127.0.0.1" });
+  const proxy = await startProxy({
+    config,
+    logger: options.logger ?? silentLogger,
+    port: 0,
+    host: "127.0.0.1",
+    startupCheck: multi || (options.startupCheck ?? false),
+  });
   const baseURL = `${proxy.url}/v1`;
   return {
     proxy,

@@ -6,18 +6,26 @@ import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Password } from "@cdktf/provider-random/lib/password";
 import { DataArchiveFile } from "@cdktf/provider-archive/lib/data-archive-file";
 import { Testing } from "cdktf";
-import { AwsStack } from "../../infra/aws/aws-stack";
-import { FUNCTIONS, ROUTES } from "../../infra/shared/functions";
-import {
-  FAKE_KEY_MARKER,
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { AwsStack, STATE_TABLE_ACTIONS } from "../../infra/aws/aws-stack";
+import { FUNCTIONS } from "../../infra/shared/functions";
+import { StackRefusedError } from "../../infra/shared/refused-stack";
+import { servesClients } from "../../infra/shared/routes";
+import { REPO_ROOT } from "../../infra/shared/stack-options";
+import { TEST_KEY_FINGERPRINT,
+  KEY_MATERIAL_SAMPLE,
   asList,
   awsOptions,
+  exampleConfigWithKeys,
+  infraConfig,
   parsePolicy,
   resourceNamed,
   resources,
   synth,
   terraformName,
   writeDeployConfig,
+  warningsOf,
   type Synthesized,
 } from "./helpers";
 
@@ -28,8 +36,9 @@ const ARN_REF = /^\$\{aws_secretsmanager_secret\.[\w-]+\.arn\}$/;
 
 describe("AWS stack from the example config", () => {
   let out: Synthesized;
-  beforeAll(() => {
-    out = synth(new AwsStack(Testing.app(), "aws", awsOptions()));
+  beforeAll(async () => {
+    const file = exampleConfigWithKeys();
+    out = synth(new AwsStack(Testing.app(), "aws", awsOptions({ configFile: file }), await infraConfig(file)));
   });
 
   test("one arm64 Lambda per function on a current Node runtime, sized for LLM calls", () => {
@@ -76,25 +85,6 @@ describe("AWS stack from the example config", () => {
     expect(out.text).toHaveResourceWithProperties(ApiGatewayIntegration, { response_transfer_mode: "STREAM", timeout_milliseconds: 900000 });
   });
 
-  test("the other routes are buffered Lambda proxy integrations of the models function", () => {
-    const modelsInvoke = `\${${terraformName(out, "aws_lambda_function", "fn-models_")}.invoke_arn}`;
-    const integrations = Object.entries(out.json.resource.aws_api_gateway_integration);
-    const buffered = integrations.filter(([name]) => !name.includes("chat-completions"));
-    expect(buffered.length).toBeGreaterThan(0);
-    for (const [, integration] of buffered) {
-      expect(integration.response_transfer_mode).toBeUndefined();
-      expect(integration.uri).toBe(modelsInvoke);
-      expect(integration.type).toBe("AWS_PROXY");
-    }
-    // Every route path and method has a method + integration (plus OPTIONS for preflights).
-    const methods = resources(out, "aws_api_gateway_method").map((m) => m.http_method);
-    const expected = ROUTES.flatMap((route) => [...route.methods, "OPTIONS"]);
-    expect(methods.sort()).toEqual(expected.sort());
-    expect(resources(out, "aws_api_gateway_resource").map((r) => r.path_part)).toEqual(
-      expect.arrayContaining(["v1", "chat", "completions", "models", "health", "stats", "admin", "test-oci", "{proxy+}"]),
-    );
-  });
-
   test("REST API is regional; deployment has a redeploy trigger; the stage serves it", () => {
     expect(out.text).toHaveResourceWithProperties(ApiGatewayRestApi, { endpoint_configuration: { types: ["REGIONAL"] } });
     const [deployment] = resources(out, "aws_api_gateway_deployment");
@@ -116,10 +106,10 @@ describe("AWS stack from the example config", () => {
     for (const permission of permissions) {
       expect(permission.principal).toBe("apigateway.amazonaws.com");
       expect(permission.action).toBe("lambda:InvokeFunction");
-      expect(String(permission.source_arn)).toMatch(new RegExp(`^\\$\\{${api.replace(/\./g, "\\.")}\\.execution_arn\\}/\\*/(GET|POST|OPTIONS)/`));
+      expect(String(permission.source_arn)).toMatch(new RegExp(`^\\$\\{${api.replace(/\./g, "\\.")}\\.execution_arn\\}/\\*/(GET|HEAD|POST|DELETE|OPTIONS)/`));
     }
     expect(permissions.map((p) => p.source_arn)).toContainEqual(expect.stringMatching(/\/\*\/POST\/v1\/chat\/completions$/));
-    expect(permissions.map((p) => p.source_arn)).toContainEqual(expect.stringMatching(/\/\*\/GET\/stats\/\*$/));
+    expect(permissions.map((p) => p.source_arn)).toContainEqual(expect.stringMatching(/\/\*\/GET\/v1\/models\/\*$/));
   });
 
   test("DynamoDB state table: on demand, partition key pk (S), TTL on expiresAt", () => {
@@ -160,7 +150,8 @@ describe("AWS stack from the example config", () => {
     );
     // Account keys are read from key_file by Terraform, never copied into the stack.
     const versions = resources(out, "aws_secretsmanager_secret_version");
-    expect(versions.map((v) => v.secret_string)).toEqual(expect.arrayContaining([expect.stringMatching(/^\$\{file\(".*\/config\/1\.pem"\)\}$/)]));
+    expect(versions.map((v) => v.secret_string)).toEqual(expect.arrayContaining([expect.stringMatching(/^\$\{file\(".*\/1\.pem"\)\}$/)]));
+    expect(out.text).not.toContain(KEY_MATERIAL_SAMPLE);
 
     for (const lambda of resources(out, "aws_lambda_function")) {
       const env = (lambda.environment as { variables: Record<string, string> }).variables;
@@ -171,8 +162,8 @@ describe("AWS stack from the example config", () => {
         expect(value).not.toContain(EXAMPLE_API_KEY);
         expect(value).not.toMatch(/PRIVATE KEY|BEGIN/);
       }
-      const servesClients = FUNCTIONS.find((f) => `ociai-proxy-${f.name}` === lambda.function_name)!.servesClients;
-      if (servesClients) expect(env.OCIAI_API_KEY_SECRET_ARN).toMatch(ARN_REF);
+      const clientFacing = servesClients(FUNCTIONS.find((f) => `ociai-proxy-${f.name}` === lambda.function_name)!.name);
+      if (clientFacing) expect(env.OCIAI_API_KEY_SECRET_ARN).toMatch(ARN_REF);
       else expect(env.OCIAI_API_KEY_SECRET_ARN).toBeUndefined();
       expect(env).toMatchObject({ OCIAI_STATE_STORE: "dynamodb", OCIAI_DYNAMODB_TABLE: "${aws_dynamodb_table.state.name}" });
     }
@@ -194,9 +185,32 @@ describe("AWS stack from the example config", () => {
     expect(chat.Statement.map((s) => (s as { Sid?: string }).Sid)).toEqual(["WriteOwnLogs", "StateTable", "ReadSecrets"]);
     expect(chat.Statement[0].Resource).toEqual([`\${${terraformName(out, "aws_cloudwatch_log_group", "fn-chat_")}.arn}:*`]);
     expect(chat.Statement[1].Resource).toEqual(["${aws_dynamodb_table.state.arn}"]);
-    // health-check never sees clients: it cannot read the API key.
-    const healthCheck = parsePolicy(resourceNamed(out, "aws_iam_role_policy", "fn-health-check_").policy);
-    expect(healthCheck.Statement[2].Resource).not.toContain(`\${${terraformName(out, "aws_secretsmanager_secret", "api-key")}.arn}`);
+    // Only the client-facing functions may read the API key; every function reads the account keys.
+    const apiKeyArn = `\${${terraformName(out, "aws_secretsmanager_secret", "api-key")}.arn}`;
+    for (const spec of FUNCTIONS) {
+      const readable = asList(parsePolicy(resourceNamed(out, "aws_iam_role_policy", `fn-${spec.name}_`).policy).Statement.find((st) => (st as { Sid?: string }).Sid === "ReadSecrets")!.Resource);
+      expect(readable.includes(apiKeyArn)).toBe(servesClients(spec.name));
+      expect(readable).toHaveLength(servesClients(spec.name) ? 4 : 3);
+    }
+    expect(servesClients("health-check")).toBe(false);
+    expect(servesClients("test-oci")).toBe(false);
+  });
+
+  test("IAM: the state table grants exactly the DynamoDB calls the state store makes", () => {
+    const source = readFileSync(join(REPO_ROOT, "shared/state/dynamodb-state-store.ts"), "utf8");
+    const calls = [...new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => `dynamodb:${m[1]}`))].sort();
+    expect(calls.length).toBeGreaterThan(0);
+    expect([...STATE_TABLE_ACTIONS].sort()).toEqual(calls);
+    for (const spec of FUNCTIONS) {
+      const table = parsePolicy(resourceNamed(out, "aws_iam_role_policy", `fn-${spec.name}_`).policy).Statement.find((st) => (st as { Sid?: string }).Sid === "StateTable")!;
+      expect([...asList(table.Action)].sort()).toEqual(calls);
+    }
+  });
+
+  test("the stage throttles every method (rate and burst), so floods get 429 from API Gateway", () => {
+    const [settings] = resources(out, "aws_api_gateway_method_settings");
+    expect(settings).toMatchObject({ method_path: "*/*", settings: { throttling_rate_limit: 20, throttling_burst_limit: 40, metrics_enabled: true } });
+    expect(settings.stage_name).toMatch(/^\$\{aws_api_gateway_stage\.[\w-]+\.stage_name\}$/);
   });
 
   test("outputs: API base URL (…/v1), API key secret ARN, table name", () => {
@@ -215,9 +229,12 @@ describe("AWS stack from the example config", () => {
 
 describe("AWS stack from a deploy-shaped config", () => {
   let out: Synthesized;
-  beforeAll(() => {
-    const { file } = writeDeployConfig();
-    out = synth(new AwsStack(Testing.app(), "aws", awsOptions({ configFile: file })));
+  let warnings: string[];
+  beforeAll(async () => {
+    const { file } = writeDeployConfig({ principal: false });
+    const stack = new AwsStack(Testing.app(), "aws", awsOptions({ configFile: file, throttle: { rateLimit: 5, burstLimit: 7 } }), await infraConfig(file));
+    out = synth(stack);
+    warnings = warningsOf(stack);
   });
 
   test("a placeholder api_key is generated by the random provider into the secret", () => {
@@ -229,10 +246,19 @@ describe("AWS stack from a deploy-shaped config", () => {
   test("only api_key accounts with a key file get a secret; no PEM text anywhere in the stack", () => {
     expect(resources(out, "aws_secretsmanager_secret").map((s) => s.name).sort()).toEqual([
       "ociai-proxy/api-key",
+      "ociai-proxy/oci-private-key/home_chicago",
       "ociai-proxy/oci-private-key/partner_frankfurt",
     ]);
-    expect(out.text).not.toContain(FAKE_KEY_MARKER);
-    expect(out.text).not.toContain("INLINE");
+    expect(out.text).not.toContain(KEY_MATERIAL_SAMPLE);
+  });
+
+  test("an inline key_content is named in a warning (it travels in every bundle)", () => {
+    expect(warnings).toContainEqual(expect.stringMatching(/multi_config\.conf \[ACCOUNT_3\] key_content: the PEM is copied into every function package/));
+    expect(warnings.join("\n")).not.toContain("api_key");
+  });
+
+  test("throttling follows the settings", () => {
+    expect(resources(out, "aws_api_gateway_method_settings")[0].settings).toMatchObject({ throttling_rate_limit: 5, throttling_burst_limit: 7 });
   });
 
   test("health_check_interval = 10m → rate(10 minutes)", () => {
@@ -244,10 +270,10 @@ describe("AWS stack with secrets created out of band", () => {
   const keyArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mine/primary-AbCdEf";
   const apiKeyArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:mine/api-key-AbCdEf";
   let out: Synthesized;
-  beforeAll(() => {
-    out = synth(
-      new AwsStack(Testing.app(), "aws", awsOptions({ accountKeySecretArns: { primary_us_phoenix: keyArn }, apiKeySecretArn: apiKeyArn })),
-    );
+  beforeAll(async () => {
+    const file = exampleConfigWithKeys();
+    const options = awsOptions({ configFile: file, accountKeySecretArns: { primary_us_phoenix: keyArn }, apiKeySecretArn: apiKeyArn });
+    out = synth(new AwsStack(Testing.app(), "aws", options, await infraConfig(file, ["primary_us_phoenix"])));
   });
 
   test("given ARNs are used as is and no secret is created for them", () => {
@@ -261,5 +287,23 @@ describe("AWS stack with secrets created out of band", () => {
     expect(JSON.parse(env.OCIAI_ACCOUNT_KEY_SECRETS).primary_us_phoenix).toBe(keyArn);
     const policy = parsePolicy(resourceNamed(out, "aws_iam_role_policy", "fn-chat_").policy);
     expect(policy.Statement[2].Resource).toEqual(expect.arrayContaining([keyArn, apiKeyArn]));
+  });
+});
+
+describe("AWS stack refuses configs its functions cannot run", () => {
+  test("a resource_principal account: refused, naming file, section, key and why", async () => {
+    const { file } = writeDeployConfig();
+    const config = await infraConfig(file);
+    const build = () => new AwsStack(Testing.app(), "aws", awsOptions({ configFile: file }), config);
+    expect(build).toThrow(StackRefusedError);
+    expect(build).toThrow(/multi_config\.conf \[ACCOUNT_1\] auth: resource_principal is an OCI identity .* does not exist on AWS Lambda/);
+  });
+
+  test("a region outside the proxy's table (the AWS bundles leave the OCI SDK out)", async () => {
+    const { file } = writeDeployConfig({ principal: false, extra: ["[ACCOUNT_4]", "id = jp", "user = ocid1.user.oc1..u", `fingerprint = ${TEST_KEY_FINGERPRINT}`, "key_file = ./partner.pem", "tenancy = ocid1.tenancy.oc1..t", "region = ap-chuncheon-1"] });
+    const config = await infraConfig(file);
+    expect(() => new AwsStack(Testing.app(), "aws", awsOptions({ configFile: file }), config)).toThrow(
+      /\[ACCOUNT_4\] region: "ap-chuncheon-1" is not in the proxy's region table.*set endpoint =/,
+    );
   });
 });

@@ -1,17 +1,38 @@
-import { Testing, type TerraformStack } from "cdktf";
+import { keyFingerprint } from "../../shared/oci/key-fingerprint";
+import { AnnotationMetadataEntryType, Testing, type TerraformStack } from "cdktf";
 // Types of the cdktf jest matchers (toHaveResourceWithProperties, …); Testing.setupJest() installs them.
 import "cdktf/lib/testing/adapters/jest";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { generateKeyPairSync } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO_ROOT, type AwsStackOptions, type OciStackOptions } from "../../infra/shared/stack-options";
+import { loadInfraConfig, type InfraConfig } from "../../infra/shared/load-infra-config";
+import { DEFAULT_THROTTLE, REPO_ROOT, type AwsStackOptions, type OciStackOptions } from "../../infra/shared/stack-options";
 
 /** The example config shipped in config/: the floor the stacks must synthesize from. */
 export const EXAMPLE_CONFIG = join(REPO_ROOT, "config", "multi_config.conf");
 export const DIST_DIR = join(REPO_ROOT, "dist");
 
+/** A real private key (synth parses key files, as the CLI does at start-up), generated once. */
+export const TEST_KEY_PEM = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
 /** Text that must never appear in synthesized output when it only lives in a key file. */
-export const FAKE_KEY_MARKER = "FAKEKEYMATERIALdoNotLeak0123456789";
+export const KEY_MATERIAL_SAMPLE = TEST_KEY_PEM.split("\n")[5];
+/** Its OCI fingerprint: start-up checks compare each account's fingerprint with its key. */
+export const TEST_KEY_FINGERPRINT = keyFingerprint(TEST_KEY_PEM);
+
+/** The example config in a temp folder beside the key files it names (1.pem, 2.pem, 3.pem). */
+export function exampleConfigWithKeys(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ociai-infra-example-"));
+  for (const key of ["1.pem", "2.pem", "3.pem"]) writeFileSync(join(dir, key), TEST_KEY_PEM, { mode: 0o600 });
+  const file = join(dir, "multi_config.conf");
+  writeFileSync(file, readFileSync(EXAMPLE_CONFIG, "utf8").replace(/^fingerprint = .*$/gm, `fingerprint = ${TEST_KEY_FINGERPRINT}`));
+  return file;
+}
+
+/** The checked config a stack deploys (what infra/app.ts loads before building stacks). */
+export function infraConfig(file: string, keySecretIds: string[] = []): Promise<InfraConfig> {
+  return loadInfraConfig(file, keySecretIds);
+}
 
 export type Resource = Record<string, unknown>;
 export interface Synthesized {
@@ -55,6 +76,7 @@ export function terraformName(synthesized: Synthesized, type: string, pathPart: 
 export function awsOptions(overrides: Partial<AwsStackOptions> = {}): AwsStackOptions {
   return {
     configFile: EXAMPLE_CONFIG,
+    throttle: DEFAULT_THROTTLE,
     namePrefix: "ociai-proxy",
     distDir: DIST_DIR,
     region: "us-east-1",
@@ -68,6 +90,7 @@ export function awsOptions(overrides: Partial<AwsStackOptions> = {}): AwsStackOp
 export function ociOptions(overrides: Partial<OciStackOptions> = {}): OciStackOptions {
   return {
     configFile: EXAMPLE_CONFIG,
+    throttle: DEFAULT_THROTTLE,
     namePrefix: "ociai-proxy",
     distDir: DIST_DIR,
     tenancyOcid: "ocid1.tenancy.oc1..aaaatenancy",
@@ -83,14 +106,18 @@ export function ociOptions(overrides: Partial<OciStackOptions> = {}): OciStackOp
 }
 
 /**
- * A deploy-shaped config in a temp folder: api_key left to be generated, a real key file
- * (fake PEM carrying FAKE_KEY_MARKER), the function's own tenancy by resource principal,
- * an inline-key account, a 10 minute health check and restricted CORS origins.
+ * A deploy-shaped config in a temp folder: api_key left to be generated, a real key file,
+ * the function's own tenancy by resource principal (unless `principal` is false), an
+ * inline-key account, a 10 minute health check and restricted CORS origins.
  */
-export function writeDeployConfig(): { file: string; keyFile: string } {
+export function writeDeployConfig(options: { principal?: boolean; extra?: string[] } = {}): { file: string; keyFile: string } {
   const dir = mkdtempSync(join(tmpdir(), "ociai-infra-"));
   const keyFile = join(dir, "partner.pem");
-  writeFileSync(keyFile, `-----BEGIN PRIVATE KEY-----\n${FAKE_KEY_MARKER}\n-----END PRIVATE KEY-----\n`);
+  writeFileSync(keyFile, TEST_KEY_PEM, { mode: 0o600 });
+  const home =
+    options.principal === false
+      ? ["id = home_chicago", "user = ocid1.user.oc1..aaaahome", `fingerprint = ${TEST_KEY_FINGERPRINT}`, "key_file = ./partner.pem", "tenancy = ocid1.tenancy.oc1..aaaahome", "region = us-chicago-1"]
+      : ["id = home_chicago", "auth = resource_principal", "tenancy = ocid1.tenancy.oc1..aaaahome", "region = us-chicago-1"];
   const file = join(dir, "multi_config.conf");
   writeFileSync(
     file,
@@ -102,14 +129,11 @@ export function writeDeployConfig(): { file: string; keyFile: string } {
       "[MODELS]",
       "grok-4 = xai.grok-4",
       "[ACCOUNT_1]",
-      "id = home_chicago",
-      "auth = resource_principal",
-      "tenancy = ocid1.tenancy.oc1..aaaahome",
-      "region = us-chicago-1",
+      ...home,
       "[ACCOUNT_2]",
       "id = partner_frankfurt",
       "user = ocid1.user.oc1..aaaapartner",
-      "fingerprint = aa:bb:cc:dd:ee:ff:11:22:33:44:55:66:77:88:99:00",
+      `fingerprint = ${TEST_KEY_FINGERPRINT}`,
       "key_file = ./partner.pem",
       "tenancy = ocid1.tenancy.oc1..aaaapartner",
       "compartment_id = ocid1.compartment.oc1..aaaapartnergenai",
@@ -117,10 +141,11 @@ export function writeDeployConfig(): { file: string; keyFile: string } {
       "[ACCOUNT_3]",
       "id = inline_ashburn",
       "user = ocid1.user.oc1..aaaainline",
-      "fingerprint = bb:cc:dd:ee:ff:11:22:33:44:55:66:77:88:99:00:aa",
-      `key_content = -----BEGIN PRIVATE KEY-----\\nINLINE\\n-----END PRIVATE KEY-----`,
+      `fingerprint = ${TEST_KEY_FINGERPRINT}`,
+      `key_content = ${TEST_KEY_PEM.trim().replace(/\n/g, "\\n")}`,
       "tenancy = ocid1.tenancy.oc1..aaaainline",
       "region = us-ashburn-1",
+      ...(options.extra ?? []),
       "",
     ].join("\n"),
   );
@@ -134,4 +159,9 @@ export function parsePolicy(text: unknown): { Statement: Array<{ Effect: string;
 
 export function asList<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+/** Warning annotations of a stack (what `cdktf synth` prints as WARN). */
+export function warningsOf(stack: TerraformStack): string[] {
+  return stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => String(m.data)));
 }

@@ -1,5 +1,5 @@
 import { Testing, TerraformStack } from "cdktf";
-import { OciStack, ociRoutePath } from "../../infra/oci/oci-stack";
+import { OciStack, STATE_BUCKET_PERMISSIONS } from "../../infra/oci/oci-stack";
 import { OciProvider } from "../../infra/oci/provider/oci-provider";
 import {
   ApigatewayDeployment,
@@ -10,8 +10,25 @@ import {
   ResourceSchedulerSchedule,
 } from "../../infra/oci/provider/oci-resources";
 import { checkOciResource, OCI_SCHEMA } from "../../infra/oci/schema/check-oci-attributes";
-import { FUNCTIONS, ROUTES } from "../../infra/shared/functions";
-import { FAKE_KEY_MARKER, ociOptions, resourceNamed, resources, synth, terraformName, writeDeployConfig, type Synthesized } from "./helpers";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { FUNCTIONS } from "../../infra/shared/functions";
+import { StackRefusedError } from "../../infra/shared/refused-stack";
+import { servesClients } from "../../infra/shared/routes";
+import { REPO_ROOT } from "../../infra/shared/stack-options";
+import {
+  KEY_MATERIAL_SAMPLE,
+  exampleConfigWithKeys,
+  infraConfig,
+  ociOptions,
+  resourceNamed,
+  resources,
+  synth,
+  terraformName,
+  writeDeployConfig,
+  warningsOf,
+  type Synthesized,
+} from "./helpers";
 
 Testing.setupJest();
 
@@ -25,11 +42,17 @@ function ociResources(out: Synthesized): Array<[string, string, Record<string, u
     .flatMap(([type, byName]) => Object.entries(byName).map(([name, config]) => [type, name, config] as [string, string, Record<string, unknown>]));
 }
 
+/** Terraform addresses a resource's depends_on lists. */
+function dependsOn(resource: Record<string, unknown>): string[] {
+  return (resource.depends_on as string[] | undefined) ?? [];
+}
+
 describe("OCI stack from the example config", () => {
   let stack: OciStack;
   let out: Synthesized;
-  beforeAll(() => {
-    stack = new OciStack(Testing.app(), "oci", ociOptions());
+  beforeAll(async () => {
+    const file = exampleConfigWithKeys();
+    stack = new OciStack(Testing.app(), "oci", ociOptions({ configFile: file }), await infraConfig(file));
     out = synth(stack); // with validations: every OCI construct checks itself against the schema
   });
 
@@ -82,28 +105,19 @@ describe("OCI stack from the example config", () => {
         expect(value).not.toContain("multi_account_proxy_key");
         expect(value).not.toMatch(/PRIVATE KEY|BEGIN/);
       }
-      const servesClients = FUNCTIONS.find((f) => f.name === fn.display_name)!.servesClients;
-      if (servesClients) expect(config.OCIAI_API_KEY_SECRET_OCID).toMatch(/^\$\{oci_vault_secret\.[\w-]+\.id\}$/);
+      if (servesClients(FUNCTIONS.find((f) => f.name === fn.display_name)!.name)) expect(config.OCIAI_API_KEY_SECRET_OCID).toMatch(/^\$\{oci_vault_secret\.[\w-]+\.id\}$/);
       else expect(config.OCIAI_API_KEY_SECRET_OCID).toBeUndefined();
     }
   });
 
-  test("API Gateway: public gateway, root deployment routing every route to its function backend, CORS", () => {
+  test("API Gateway: public gateway, root deployment, a total rate limit, no CORS policy (the app answers CORS)", () => {
     expect(out.text).toHaveResourceWithProperties(ApigatewayGateway, { endpoint_type: "PUBLIC", compartment_id: COMPARTMENT });
     expect(out.text).toHaveResourceWithProperties(ApigatewayDeployment, { path_prefix: "/" });
     const [deployment] = resources(out, "oci_apigateway_deployment");
-    const specification = deployment.specification as { routes: any[]; request_policies: any };
-    expect(specification.routes).toHaveLength(ROUTES.length);
-    for (const route of ROUTES) {
-      const target = terraformName(out, "oci_functions_function", `function-${route.target}`);
-      expect(specification.routes).toContainEqual({
-        path: ociRoutePath(route.path),
-        methods: route.methods,
-        backend: { type: "ORACLE_FUNCTIONS_BACKEND", function_id: `\${${target}.id}` },
-      });
-    }
-    expect(specification.routes.map((r) => r.path)).toContain("/stats/{path*}");
-    expect(specification.request_policies.cors).toMatchObject({ allowed_origins: ["*"], allowed_methods: expect.arrayContaining(["GET", "POST", "OPTIONS"]) });
+    const specification = deployment.specification as { routes: Array<{ methods: string[] }>; request_policies: Record<string, unknown> };
+    expect(specification.request_policies).toEqual({ rate_limiting: { rate_in_requests_per_second: 20, rate_key: "TOTAL" } });
+    // Preflights reach the app on every path.
+    for (const route of specification.routes.filter((r, i, all) => all.findIndex((o) => (o as any).path === (r as any).path) === i)) expect(route.methods).toContain("OPTIONS");
   });
 
   test("Object Storage state bucket, private", () => {
@@ -116,41 +130,66 @@ describe("OCI stack from the example config", () => {
   });
 
   test("dynamic group of exactly the proxy's functions, in the tenancy", () => {
-    const [group] = resources(out, "oci_identity_dynamic_group");
+    const group = resourceNamed(out, "oci_identity_dynamic_group", "dynamic-group-all");
     expect(group.compartment_id).toBe(TENANCY);
     for (const spec of FUNCTIONS) {
       expect(group.matching_rule).toContain(`resource.id = '\${${terraformName(out, "oci_functions_function", `function-${spec.name}`)}.id}'`);
     }
   });
 
-  test("policies: bucket objects and secrets for the functions; API Gateway and the schedule may invoke functions", () => {
-    const policies = resources(out, "oci_identity_policy");
-    const statements = policies.flatMap((p) => p.statements as string[]);
-    for (const policy of policies) expect(policy.compartment_id).toBe(TENANCY);
-    const dg = "dynamic-group ${oci_identity_dynamic_group.functions-group.name}";
-    expect(statements).toContain(
-      `Allow ${dg} to manage objects in compartment id ${COMPARTMENT} where target.bucket.name = '\${oci_objectstorage_bucket.state.name}'`,
-    );
-    expect(statements).toContainEqual(expect.stringMatching(new RegExp(`^Allow ${escape(dg)} to read secret-bundles in tenancy where any \\{target\\.secret\\.id = `)));
-    expect(statements).toContain(
+  test("policies: the services policy names nothing created later, and the application, functions and gateway deployment wait for it", () => {
+    const services = resourceNamed(out, "oci_identity_policy", "services-policy");
+    expect(services.statements).toEqual([
       `Allow any-user to use functions-family in compartment id ${COMPARTMENT} where ALL {request.principal.type = 'ApiGateway', request.resource.compartment.id = '${COMPARTMENT}'}`,
-    );
-    expect(statements).toContain(
-      `Allow any-user to use functions-family in compartment id ${COMPARTMENT} where ALL {request.principal.type = 'resourceschedule', request.principal.id = '\${oci_resource_scheduler_schedule.health-check-schedule.id}'}`,
-    );
-    // No account in the example uses the functions' own identity: no Generative AI grant.
-    expect(statements.join("\n")).not.toContain("generative-ai-family");
-    expect(out.text).toHaveResourceWithProperties(IdentityPolicy, { name: "ociai-proxy-services" });
+      `Allow service faas to use virtual-network-family in compartment id ${COMPARTMENT}`,
+      `Allow service faas to read repos in compartment id ${COMPARTMENT}`,
+    ]);
+    expect(JSON.stringify(services)).not.toMatch(/\$\{oci_/); // references nothing the stack creates
+    const policy = terraformName(out, "oci_identity_policy", "services-policy");
+    expect(dependsOn(resources(out, "oci_functions_application")[0])).toContain(policy);
+    for (const fn of resources(out, "oci_functions_function")) expect(dependsOn(fn)).toContain(policy);
+    expect(dependsOn(resources(out, "oci_apigateway_deployment")[0])).toContain(policy);
   });
 
-  test("Resource Scheduler runs health-check every minute (30s rounded up)", () => {
-    expect(out.text).toHaveResourceWithProperties(ResourceSchedulerSchedule, {
-      action: "START_RESOURCE",
-      recurrence_type: "CRON",
-      recurrence_details: "* * * * *",
-      state: "ACTIVE",
-      resources: [{ id: `\${${terraformName(out, "oci_functions_function", "function-health-check")}.id}` }],
-    });
+  test("policies: functions get the state bucket's object calls and the secrets they need; the API key only for client-facing functions", () => {
+    const statements = resourceNamed(out, "oci_identity_policy", "functions-policy").statements as string[];
+    const every = "dynamic-group ${oci_identity_dynamic_group.dynamic-group-all.name}";
+    const clients = "dynamic-group ${oci_identity_dynamic_group.dynamic-group-clients.name}";
+    expect(statements).toContain(
+      `Allow ${every} to {OBJECT_READ, OBJECT_CREATE, OBJECT_OVERWRITE, OBJECT_DELETE} in compartment id ${COMPARTMENT} where target.bucket.name = '\${oci_objectstorage_bucket.state.name}'`,
+    );
+    const keySecrets = statements.find((st) => st.startsWith(`Allow ${every} to read secret-bundles`))!;
+    expect(keySecrets).toMatch(/where any \{target\.secret\.id = '\$\{oci_vault_secret\.secrets_key-/);
+    expect(keySecrets).not.toContain("api-key");
+    expect(statements.find((st) => st.startsWith(`Allow ${clients}`))).toMatch(/target\.secret\.id = '\$\{oci_vault_secret\.secrets_api-key_\w+\.id\}'$/);
+    // No account in the example uses the functions' own identity: no Generative AI grant.
+    expect(statements.join("\n")).not.toContain("generative-ai-family");
+    // Least privilege: no blanket verbs over families or all-resources.
+    for (const statement of statements) expect(statement).not.toMatch(/\bmanage\b|all-resources/);
+    const [groupAll, groupClients] = ["dynamic-group-all", "dynamic-group-clients"].map((id) => resourceNamed(out, "oci_identity_dynamic_group", id).matching_rule as string);
+    for (const spec of FUNCTIONS) {
+      const ref = `resource.id = '\${${terraformName(out, "oci_functions_function", `function-${spec.name}`)}.id}'`;
+      expect(groupAll).toContain(ref);
+      expect(groupClients.includes(ref)).toBe(servesClients(spec.name));
+    }
+  });
+
+  test("the state bucket permissions are exactly the object calls the state store makes", () => {
+    const source = readFileSync(join(REPO_ROOT, "shared/state/object-storage-state-store.ts"), "utf8");
+    const calls = [...new Set([...source.matchAll(/this\.client\.(\w+)\(/g)].map((m) => m[1]))].sort();
+    expect(calls).toEqual(["deleteObject", "getObject", "putObject"]);
+    // Oracle's Object Storage policy reference: GetObject → OBJECT_READ; PutObject → OBJECT_CREATE,
+    // or OBJECT_OVERWRITE when the object exists; DeleteObject → OBJECT_DELETE.
+    expect(STATE_BUCKET_PERMISSIONS).toEqual(["OBJECT_READ", "OBJECT_CREATE", "OBJECT_OVERWRITE", "OBJECT_DELETE"]);
+  });
+
+  test("policies: the schedule may invoke functions (Oracle documents `manage`), only that schedule, after it exists", () => {
+    const policy = resourceNamed(out, "oci_identity_policy", "schedule-policy");
+    expect(policy.statements).toEqual([
+      `Allow any-user to manage functions-family in compartment id ${COMPARTMENT} where ALL {request.principal.type = 'resourceschedule', request.principal.id = '\${oci_resource_scheduler_schedule.health-check-schedule.id}'}`,
+    ]);
+    for (const p of resources(out, "oci_identity_policy")) expect(p.compartment_id).toBe(TENANCY);
+    expect(out.text).toHaveResourceWithProperties(IdentityPolicy, { name: "ociai-proxy-services" });
   });
 
   test("Vault secrets hold the account keys (read by Terraform from key_file) and the API key", () => {
@@ -162,7 +201,8 @@ describe("OCI stack from the example config", () => {
       "ociai-proxy-oci-private-key-secondary_us_chicago",
     ]);
     const primary = resourceNamed(out, "oci_vault_secret", "key-primary_us_phoenix");
-    expect(primary.secret_content).toEqual({ content_type: "BASE64", content: expect.stringMatching(/^\$\{filebase64\(".*\/config\/1\.pem"\)\}$/) });
+    expect(primary.secret_content).toEqual({ content_type: "BASE64", content: expect.stringMatching(/^\$\{filebase64\(".*\/1\.pem"\)\}$/) });
+    expect(out.text).not.toContain(KEY_MATERIAL_SAMPLE);
     expect(resources(out, "oci_kms_vault")).toEqual([expect.objectContaining({ vault_type: "DEFAULT" })]);
   });
 
@@ -182,16 +222,16 @@ describe("OCI stack from the example config", () => {
     expect(outputs.state_bucket.value).toBe("${oci_objectstorage_bucket.state.name}");
     expect(Object.keys(outputs.function_ids.value as object).sort()).toEqual(FUNCTIONS.map((f) => f.name).sort());
     expect(outputs.function_ids.description).toContain("fn invoke");
+    expect(outputs.image_platform.value).toBe("linux/amd64");
   });
 });
 
 describe("OCI stack from a deploy-shaped config", () => {
   let out: Synthesized;
-  beforeAll(() => {
+  beforeAll(async () => {
     const { file } = writeDeployConfig();
-    out = synth(
-      new OciStack(Testing.app(), "oci", ociOptions({ configFile: file, tenancyOcid: undefined, compartmentOcid: undefined, namespace: undefined, homeRegion: "us-ashburn-1" })),
-    );
+    const options = ociOptions({ configFile: file, tenancyOcid: undefined, compartmentOcid: undefined, namespace: undefined, homeRegion: "us-ashburn-1" });
+    out = synth(new OciStack(Testing.app(), "oci", options, await infraConfig(file)));
   });
 
   test("region and tenancy come from the resource-principal account; other inputs become Terraform variables", () => {
@@ -210,33 +250,45 @@ describe("OCI stack from a deploy-shaped config", () => {
 
   test("Generative AI is granted where the resource-principal account runs models; only key-file accounts get secrets", () => {
     const statements = resources(out, "oci_identity_policy").flatMap((p) => p.statements as string[]);
-    expect(statements).toContain("Allow dynamic-group ${oci_identity_dynamic_group.functions-group.name} to use generative-ai-family in tenancy");
+    expect(statements).toContain("Allow dynamic-group ${oci_identity_dynamic_group.dynamic-group-all.name} to use generative-ai-family in tenancy");
     expect(resources(out, "oci_vault_secret").map((s) => s.secret_name).sort()).toEqual(["ociai-proxy-api-key", "ociai-proxy-oci-private-key-partner_frankfurt"]);
-    expect(out.text).not.toContain(FAKE_KEY_MARKER);
+    expect(out.text).not.toContain(KEY_MATERIAL_SAMPLE);
   });
 
-  test("generated API key, restricted CORS origins, 10 minute schedule", () => {
+  test("generated API key; a 10 minute interval is clamped to hourly", () => {
     const apiKey = resourceNamed(out, "oci_vault_secret", "api-key");
     expect((apiKey.secret_content as { content: string }).content).toMatch(/^\$\{base64encode\("sk-oci-\$\{random_password\.[\w-]+\.result\}"\)\}$/);
-    const [deployment] = resources(out, "oci_apigateway_deployment");
-    expect((deployment.specification as any).request_policies.cors.allowed_origins).toEqual(["https://chat.example.com", "https://app.example.com"]);
-    expect(resources(out, "oci_resource_scheduler_schedule")[0].recurrence_details).toBe("*/10 * * * *");
+    expect(resources(out, "oci_resource_scheduler_schedule")[0].recurrence_details).toBe("0 * * * *");
   });
 });
 
 describe("OCI stack options", () => {
-  test("bootstrap synthesizes only the container repositories (images must exist before functions)", () => {
-    const out = synth(new OciStack(Testing.app(), "oci", ociOptions({ bootstrap: true })));
+  let file: string;
+  beforeAll(() => {
+    file = exampleConfigWithKeys();
+  });
+
+  test("an instance_principal account is refused (no metadata service inside OCI Functions)", async () => {
+    const { file: deployFile } = writeDeployConfig({ extra: ["[ACCOUNT_4]", "id = vm", "auth = instance_principal", "compartment_id = ocid1.compartment.oc1..vm", "region = us-ashburn-1"] });
+    const config = await infraConfig(deployFile);
+    const build = () => new OciStack(Testing.app(), "oci", ociOptions({ configFile: deployFile }), config);
+    expect(build).toThrow(StackRefusedError);
+    expect(build).toThrow(/\[ACCOUNT_4\] auth: instance_principal needs a compute instance's metadata service/);
+  });
+
+  test("bootstrap synthesizes only the container repositories (images must exist before functions)", async () => {
+    const out = synth(new OciStack(Testing.app(), "oci", ociOptions({ configFile: file, bootstrap: true }), await infraConfig(file)));
     expect(Object.keys(out.json.resource)).toEqual(["oci_artifacts_container_repository"]);
     expect(out.json.output!.images.value).toMatchObject({ chat: "phx.ocir.io/axaxnamespace/ociai-proxy/chat:1.2.3" });
   });
 
-  test("existing subnet, vault and secrets are used instead of created", () => {
+  test("existing subnet, vault and secrets are used instead of created", async () => {
     const out = synth(
       new OciStack(
         Testing.app(),
         "oci",
         ociOptions({
+          configFile: file,
           subnetOcid: "ocid1.subnet.oc1..mine",
           vaultOcid: "ocid1.vault.oc1..mine",
           vaultKeyOcid: "ocid1.key.oc1..mine",
@@ -244,6 +296,7 @@ describe("OCI stack options", () => {
           apiKeySecretOcid: "ocid1.vaultsecret.oc1..apikey",
           registry: "iad.ocir.io",
         }),
+        await infraConfig(file, ["primary_us_phoenix"]),
       ),
     );
     expect(resources(out, "oci_core_vcn")).toHaveLength(0);

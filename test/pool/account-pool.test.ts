@@ -3,7 +3,7 @@
  * a hand-driven clock, and the pool's decisions (who is called, what the client gets).
  */
 import type { AccountConfig, CircuitBreakerConfig, PoolConfig } from "../../shared/config/types";
-import { OpenAIError } from "../../shared/openai/errors";
+import { ClientClosedRequestError, OpenAIError } from "../../shared/openai/errors";
 import type { UpstreamResponse } from "../../shared/oci/oci-inference-client";
 import { UpstreamFailure } from "../../shared/oci/upstream-failure";
 import { AccountPool } from "../../shared/pool/account-pool";
@@ -98,6 +98,32 @@ test("a 400 (the client's fault) is not retried and does not count against the a
     expect(m.breaker.stats().consecutive_failures).toBe(0);
     expect(m.health.healthy).toBe(true);
   }
+});
+
+test("a 404 for a model leaves the account healthy, avoided for that model for 5 minutes, then asked again", async () => {
+  const { behaviour, calls, pool, clock, member } = fakePool({ accounts: 2, breaker: { maxFailures: 1 } });
+  const sendFor = (model: string) =>
+    pool
+      .send((account) => (calls.push(account.config.id), behaviour.get(account.config.id)!()), { model })
+      .then((lease) => (lease.release({ ok: true, latencyMs: 1 }), lease.account.config.id));
+  behaviour.set("acct1", fail("auth", { status: 404, code: "NotAuthorizedOrNotFound" }));
+  expect(await sendFor("xai.grok-4")).toBe("acct2");
+  calls.length = 0;
+  for (let i = 0; i < 4; i++) expect(await sendFor("xai.grok-4")).toBe("acct2");
+  expect(calls).toEqual(["acct2", "acct2", "acct2", "acct2"]);
+  expect(member("acct1")).toMatchObject({ health: { healthy: true } });
+  expect(member("acct1").breaker.state).toBe("closed");
+  // Another model still goes to acct1.
+  behaviour.set("acct1", OK);
+  calls.length = 0;
+  await sendFor("meta.llama-3.3-70b-instruct");
+  await sendFor("meta.llama-3.3-70b-instruct");
+  expect(calls).toContain("acct1");
+  clock.advance(5 * 60_000);
+  calls.length = 0;
+  await sendFor("xai.grok-4");
+  await sendFor("xai.grok-4");
+  expect(calls).toContain("acct1");
 });
 
 test("every breaker open: 503 all_breakers_open with Retry-After, and no account is called", async () => {
@@ -240,9 +266,10 @@ test("a client that leaves during an upstream call cancels it: no verdict agains
       },
       { signal: controller.signal },
     ),
-  ).rejects.toBeInstanceOf(UpstreamFailure);
+  ).rejects.toBeInstanceOf(ClientClosedRequestError);
   expect(calls).toEqual(["acct1"]);
   expect(member("acct1").breaker.state).toBe("closed");
+  expect(member("acct1").stats.toJSON()).toMatchObject({ requests: 1, failures: 0, cancelled: 1 });
   expect(pool.stats().concurrency.global.in_flight).toBe(0);
 });
 

@@ -5,7 +5,7 @@
  */
 import { postRaw } from "../helpers/sse";
 import type { Stack } from "../helpers/stack";
-import { HI, chat, proxyGet, startPoolStack, waitFor } from "./pool-stack";
+import { HI, chat, postChat, proxyGet, startPoolStack, waitFor } from "./pool-stack";
 
 describe("per-account max_concurrency", () => {
   let stack: Stack;
@@ -105,12 +105,7 @@ describe("clients that give up", () => {
     for (const sim of stack.sims) sim.resetStats();
     for (const sim of stack.sims) sim.setFaults({ interChunkMs: 300 });
     const controller = new AbortController();
-    const res = await fetch(`${stack.baseURL}/chat/completions`, {
-      method: "POST",
-      signal: controller.signal,
-      headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "grok-4", stream: true, messages: HI }),
-    });
+    const res = await postChat(stack, { stream: true }, { signal: controller.signal });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     await reader.read();

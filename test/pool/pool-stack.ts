@@ -31,14 +31,19 @@ export interface ChatResult {
   at: number;
 }
 
-/** POST /v1/chat/completions with raw fetch; never throws on an HTTP error. */
-export async function chat(stack: Stack, extra: Record<string, unknown> = {}, init: RequestInit = {}): Promise<ChatResult> {
-  const res = await fetch(`${stack.baseURL}/chat/completions`, {
+/** POST /v1/chat/completions (grok-4, "hi" unless `extra` says otherwise); the body is left unread. */
+export function postChat(stack: Stack, extra: Record<string, unknown> = {}, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${stack.baseURL}/chat/completions`, {
     method: "POST",
     headers: { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" },
     body: JSON.stringify({ model: "grok-4", messages: HI, ...extra }),
     ...init,
   });
+}
+
+/** POST /v1/chat/completions with raw fetch, read whole; never throws on an HTTP error. */
+export async function chat(stack: Stack, extra: Record<string, unknown> = {}, init: RequestInit = {}): Promise<ChatResult> {
+  const res = await postChat(stack, extra, init);
   const text = await res.text();
   let body: any = text;
   try {

@@ -3,7 +3,7 @@
  * API key written into the config, and a graceful stop that lets a stream finish.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generateTestAccount, startSimulator, type OciSimulator } from "../simulator";
@@ -144,3 +144,78 @@ test("an unknown flag prints usage and exits 2", async () => {
   expect(err).toContain("unknown flag -prot");
   expect(err).toContain("Usage: ociai-proxy");
 });
+
+function runToExit(args: string[], cwd = dir): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
+}
+
+test("--help and --version answer and exit 0", async () => {
+  const help = await runToExit(["--help"]);
+  expect(help).toMatchObject({ code: 0, stderr: "" });
+  expect(help.stdout).toContain("Usage: ociai-proxy");
+  expect(help.stdout).toContain("-multi-account");
+  const version = await runToExit(["--version"]);
+  expect(version).toMatchObject({ code: 0, stdout: `ociai-proxy ${require("../../package.json").version}\n` });
+});
+
+test("a missing ./config.conf says which example to copy", async () => {
+  const empty = join(dir, "empty");
+  mkdirSync(empty, { recursive: true });
+  const { code, stderr } = await runToExit([], empty);
+  expect(code).toBe(1);
+  expect(stderr).toBe(
+    "ociai-proxy: ./config.conf not found. Create it from the example: cp config/config.conf config.conf — then fill in user, fingerprint, key_file, tenancy and region\n",
+  );
+  const multi = await runToExit(["-multi-account"], empty);
+  expect(multi.stderr).toContain("cp config/multi_config.conf multi_config.conf");
+});
+
+test("a key problem stops the start-up before the generated API key is written", async () => {
+  const file = join(dir, "bad-key.conf");
+  const text = configText.replace(/fingerprint = .*/, "fingerprint = 00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff");
+  writeFileSync(file, text);
+  const { code, stderr } = await runToExit(["-config", file]);
+  expect(code).toBe(1);
+  expect(stderr).toMatch(/bad-key\.conf \[DEFAULT\] fingerprint: 00:11:.* is not the fingerprint of .*key\.pem/);
+  expect(readFileSync(file, "utf8")).toBe(text);
+});
+
+test("single-account start-up checks the account once and logs the result", async () => {
+  const good = join(dir, "checked.conf");
+  writeFileSync(good, configText.replace("auto_generated_key", "sk-cli-test-0123456789"));
+  const cli = await runCli(["-port", "0", "-config", good]);
+  try {
+    await waitForOutput(cli, /Account check passed account=default model=xai\.grok-4 latency_ms=/);
+  } finally {
+    cli.child.kill("SIGKILL");
+    await cli.exited;
+  }
+  // The simulator does not know this key: the check fails and says what to do.
+  const { account, privateKeyPem } = generateTestAccount();
+  writeFileSync(join(dir, "unknown.pem"), privateKeyPem);
+  const bad = join(dir, "unknown.conf");
+  writeFileSync(
+    bad,
+    configText.replace("./key.pem", "./unknown.pem").replace(/fingerprint = .*/, `fingerprint = ${account.fingerprint}`).replace("auto_generated_key", "sk-cli-test-0123456789"),
+  );
+  const failing = await runCli(["-port", "0", "-config", bad]);
+  try {
+    await waitForOutput(failing, /WARN  Account check failed: fix the config, then check again with GET \/test-oci .*error="auth: /);
+  } finally {
+    failing.child.kill("SIGKILL");
+    await failing.exited;
+  }
+});
+
+async function waitForOutput(cli: Running, pattern: RegExp): Promise<void> {
+  const until = Date.now() + 5_000;
+  while (!pattern.test(cli.output())) {
+    if (Date.now() > until) throw new Error(`no ${pattern} in:\n${cli.output()}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -64,8 +64,21 @@ test.each([
   expect((await res.json()).error.param).toBe(param);
 });
 
-test("a chat model used for embeddings gets OCI's refusal as a 502 explaining the likely cause", async () => {
+test("a chat model used for embeddings is refused by the proxy (400, naming the chat endpoint) without calling OCI", async () => {
   const failure = stack.client().embeddings.create({ model: "grok-4", input: "x" });
-  await expect(failure).rejects.toBeInstanceOf(OpenAI.APIError);
-  await expect(failure).rejects.toMatchObject({ status: 502, code: "upstream_auth_error" });
+  await expect(failure).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+  await expect(failure).rejects.toMatchObject({ status: 400, code: "model_not_supported", param: "model" });
+  expect(stack.sims[0].stats().requests).toBe(0);
+});
+
+test("an embeddings-only config is checked with embedText (a chat with an embedding model would 404)", async () => {
+  const own = await startStack({ models: { "embed-english": "cohere.embed-english-v3.0" } });
+  try {
+    const res = await fetch(`${own.proxy.url}/test-oci`, { headers: { authorization: `Bearer ${own.apiKey}` } });
+    expect(res.status).toBe(200);
+    expect((await res.json()).accounts[0]).toMatchObject({ ok: true, model: "cohere.embed-english-v3.0" });
+    expect(own.sims[0].lastRequest()!.path).toBe("/20231130/actions/embedText");
+  } finally {
+    await own.close();
+  }
 });

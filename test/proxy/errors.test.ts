@@ -2,9 +2,13 @@
  * Every error row of the README's error table, as a client sees it: status, OpenAI error
  * body, and the headers that matter.
  */
+import { rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import OpenAI from "openai";
 import { postRaw } from "../helpers/sse";
 import { startStack, type Stack } from "../helpers/stack";
+import { generateTestAccount } from "../simulator";
 
 let stack: Stack;
 const hi = [{ role: "user", content: "hi" }];
@@ -175,8 +179,13 @@ describe("upstream errors", () => {
 });
 
 describe("request signing", () => {
-  test("an account whose key does not match what OCI knows is refused: 502 naming the likely cause", async () => {
-    const mismatched = await startStack({ accountKeys: () => ({ fingerprint: "00:11:22:33:44:55:66:77:88:99:aa:bb:cc:dd:ee:ff" }) });
+  test("an account whose key OCI does not know is refused: 502 naming the likely cause", async () => {
+    // A consistent key and fingerprint (the config check passes), but not the key OCI has.
+    const { privateKeyPem, account } = generateTestAccount();
+    const keyFile = join(tmpdir(), `ociai-unknown-key-${process.pid}.pem`);
+    writeFileSync(keyFile, privateKeyPem);
+    const mismatched = await startStack({ accountKeys: () => ({ key_file: keyFile, fingerprint: account.fingerprint }) });
+    rmSync(keyFile);
     try {
       const raw = await postRaw(`${mismatched.baseURL}/chat/completions`, mismatched.apiKey, { model: "grok-4", messages: hi });
       await expectError(raw, 502, { message: /NotAuthenticated|fingerprint/ });

@@ -138,6 +138,21 @@ describe.each<[string, EventBuilder]>([
     expect(res.timing.endCalledMs!).toBeGreaterThanOrEqual(res.timing.lastBodyByteMs!);
   });
 
+  test.each([
+    ["/v1/responses", { model: "grok-4", stream: true, store: false, input: "hi" }, "event: response.created\n", /event: response\.completed\n[^\n]*\n\n$/],
+    ["/v1/messages", { model: "grok-4", stream: true, max_tokens: 64, messages: hi }, "event: message_start\n", /event: message_stop\ndata: \{"type":"message_stop"\}\n\n$/],
+  ])("the chat bundle streams %s too, event by event", async (path, body, first, last) => {
+    for (const sim of fx.sims) sim.setFaults({ interChunkMs: 15 });
+    const res = await chat.invokeStreaming(event({ method: "POST", path, headers: { "x-api-key": fx.apiKey, "content-type": "application/json" }, body: JSON.stringify(body) }));
+    expectInvocationSucceeded(res);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toMatch(/^text\/event-stream/);
+    expect(res.bodyText.startsWith(first)).toBe(true);
+    expect(res.bodyText).toMatch(last);
+    expect(res.bodyWrites.length).toBeGreaterThan(2);
+    expect(res.timing.lastBodyByteMs! - res.timing.firstBodyByteMs!).toBeGreaterThan(50);
+  });
+
   test("chat, stream with include_usage: a usage chunk with empty choices before [DONE]", async () => {
     const res = await chat.invokeStreaming(chatEvent({ model: "grok-4", stream: true, stream_options: { include_usage: true }, messages: hi }));
     expectInvocationSucceeded(res);

@@ -123,3 +123,14 @@ test("a secret that does not exist fails the cold start with the secret's name, 
     }),
   ).rejects.toThrow(/can't find the specified secret/);
 });
+
+test("a secret that holds something other than the account's private key fails the cold start naming the account", async () => {
+  await expect(
+    createServerlessRuntime({
+      env: { OCIAI_CONFIG_FILE: configFile, OCIAI_ACCOUNT_KEY_SECRETS: JSON.stringify({ acct1: API_KEY_ARN }), OCIAI_API_KEY_SECRET_ARN: API_KEY_ARN },
+      bundleDir: dir,
+      secrets: awsSecretsManager(),
+      apiKeySecretVariable: "OCIAI_API_KEY_SECRET_ARN",
+    }),
+  ).rejects.toThrow(/\[ACCOUNT_1\] key_content: the account's private key is not a PEM private key/);
+});

@@ -1,4 +1,5 @@
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { keyFingerprint } from "../../shared/oci/key-fingerprint";
 
 /** An OCI API-key identity the simulator accepts. keyId = `${tenancy}/${user}/${fingerprint}`. */
 export interface SimulatorAccount {
@@ -15,14 +16,7 @@ export interface TestAccountOverrides {
   fingerprint?: string;
 }
 
-/**
- * OCI's key fingerprint: MD5 of the DER (SubjectPublicKeyInfo) public key as colon-separated hex,
- * i.e. `openssl rsa -pubout -outform DER | openssl md5 -c`.
- */
-export function keyFingerprint(key: string | KeyObject): string {
-  const der = createPublicKey(key).export({ type: "spki", format: "der" });
-  return createHash("md5").update(der).digest("hex").replace(/(..)(?!$)/g, "$1:");
-}
+export { keyFingerprint };
 
 /**
  * A fresh RSA-2048 key pair and the matching account (fake tenancy and user OCIDs).

@@ -59,7 +59,8 @@ export function planChat(body: any, responseWords: number): ChatPlan | OciErrorS
     modelId = mode.modelId;
     if (modelId === "test.invalid-params") return invalidParameter(`Invalid parameters for model ${modelId}.`);
     const p = vendorProfile(modelId);
-    if (!p) return ociError(404, "Authorization failed or requested resource not found.");
+    // Embedding and rerank models do not chat: OCI answers as for a model it does not know.
+    if (!p || /^cohere\.(embed|rerank)/.test(modelId)) return ociError(404, "Authorization failed or requested resource not found.");
     profile = p;
     if (p.vendor === "cohere" && apiFormat !== "COHERE") {
       return invalidParameter(`Model ${modelId} requires chatRequest.apiFormat COHERE.`);

@@ -31,6 +31,8 @@ export interface FaultPlan {
   status?: number;
   /** Retry-After header (seconds) on the fault response. */
   retryAfterSeconds?: number;
+  /** The fault response's error message instead of OCI's stock one for the status. */
+  message?: string;
   /** Delay before the response headers. */
   latencyMs?: number;
   /** Streams: delay between the headers and the first event. */
@@ -43,6 +45,8 @@ export interface FaultPlan {
   hangAfterEvents?: number;
   /** Apply to the next N accepted requests only (default: until cleared). */
   times?: number;
+  /** Only requests for this model (servingMode.modelId) get the fault, e.g. a model the region lacks. */
+  model?: string;
 }
 
 export interface SimulatorOptions {
@@ -120,8 +124,9 @@ export async function startSimulator(opts: SimulatorOptions): Promise<OciSimulat
     faultsLeft = plan?.times ?? Infinity;
   }
 
-  function takeFault(): FaultPlan | null {
+  function takeFault(body: any): FaultPlan | null {
     const plan = faults;
+    if (plan?.model !== undefined && body?.servingMode?.modelId !== plan.model) return null;
     if (plan && --faultsLeft <= 0) faults = null;
     return plan;
   }
@@ -259,12 +264,12 @@ export async function startSimulator(opts: SimulatorOptions): Promise<OciSimulat
       inFlight--;
     });
 
-    const fault = takeFault();
+    const fault = takeFault(body);
     if (fault?.latencyMs) await sleep(fault.latencyMs);
     if (closed || res.destroyed) return;
     if (fault?.status) {
       if (fault.retryAfterSeconds !== undefined) res.setHeader("retry-after", String(fault.retryAfterSeconds));
-      return sendError(res, ociError(fault.status));
+      return sendError(res, ociError(fault.status, fault.message));
     }
 
     if (method === "POST" && path === `${API}/actions/chat`) {

@@ -149,6 +149,8 @@ export interface FunctionsFunctionArgs extends Tagged {
   image?: string;
   /** At most 300. */
   timeout_in_seconds?: number;
+  /** Detached invocations (Resource Scheduler invokes detached): up to 3600. */
+  detached_mode_timeout_in_seconds?: number;
   /** Environment variables of the function. */
   config?: StringMap;
 }
@@ -201,8 +203,13 @@ export interface ApiRoute {
   methods?: string[];
   backend: ApiRouteBackend;
 }
+/** Requests per second the deployment accepts: per client address, or in total. */
+export interface ApiRateLimiting {
+  rate_in_requests_per_second: number;
+  rate_key: "CLIENT_IP" | "TOTAL";
+}
 export interface ApiDeploymentSpecification {
-  request_policies?: { cors?: ApiCorsPolicy };
+  request_policies?: { cors?: ApiCorsPolicy; rate_limiting?: ApiRateLimiting };
   logging_policies?: { access_log?: { is_enabled?: boolean }; execution_log?: { is_enabled?: boolean; log_level?: string } };
   routes: ApiRoute[];
 }

@@ -1,94 +1,36 @@
 import type { Context } from "hono";
 import { randomUUID } from "node:crypto";
-import { chatDetailsJson } from "../../chat/chat-details-json";
-import { openAIEventStream } from "../../chat/openai-event-stream";
+import type { ChunkEncoder } from "../../chat/chat-event-stream";
 import { resolveModel } from "../../chat/resolve-model";
-import { DONE_EVENT, SSE_HEADERS, dataEvent } from "../../chat/sse";
-import type { ProxyConfig } from "../../config/types";
-import { InvalidRequestError } from "../../openai/errors";
+import type { ChatCore } from "../../chat/run-chat-turn";
 import { validateChatRequest } from "../../openai/validate-chat-request";
-import { fromOciChatResponse } from "../../oci/translate/from-oci-chat-response";
-import { fullResponseToChunks } from "../../oci/translate/full-response-to-chunks";
-import { OciStreamTranslator } from "../../oci/translate/oci-stream-translator";
-import type { OciChatRequest } from "../../oci/translate/oci-chat-types";
-import { toOciChatRequest } from "../../oci/translate/to-oci-chat-request";
-import type { AccountPool } from "../../pool/account-pool";
 import { readRequestJson } from "../read-json-body";
-import { readLeaseJson, sendOrThrow } from "../upstream-call";
 import type { RequestLog } from "../request-log";
+import { serveChatTurn, type FrontDoorOutput } from "../serve-chat-turn";
+import { DONE_EVENT, KEEP_ALIVE_COMMENT, dataEvent, errorEvent } from "../sse";
+import { clientErrorOf } from "../upstream-failure-to-openai";
 
-export interface ChatRouteDeps {
-  config: ProxyConfig;
-  pool: AccountPool;
-}
+/** Chat Completions keeps no per-stream state: one encoder serves every stream. */
+const chatCompletionsEncoder: ChunkEncoder = {
+  start: () => "",
+  chunk: dataEvent,
+  keepAlive: () => KEEP_ALIVE_COMMENT,
+  end: () => DONE_EVENT,
+  fail: (error) => errorEvent(clientErrorOf(error).toJSON()),
+};
 
-/** POST /v1/chat/completions */
-export function chatCompletionsHandler({ config, pool }: ChatRouteDeps) {
-  const { server } = config;
-  const { streamIdleTimeoutMs: bodyTimeoutMs, nonStreamTimeoutMs } = config.pool;
+const output: FrontDoorOutput = { encoder: () => chatCompletionsEncoder, body: (completion) => completion };
 
+/** POST /v1/chat/completions: the canonical shape, served as is. */
+export function chatCompletionsHandler(core: ChatCore) {
+  const { config } = core;
   return async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;
-    const request = validateChatRequest(await readRequestJson(c, server.maxBodyBytes));
+    const request = validateChatRequest(await readRequestJson(c, config.server.maxBodyBytes));
     const ociModelId = resolveModel(config.models, request.model);
     // Logged only once known to be a configured name: the field is client-controlled text.
     log.fields.model = request.model;
-    const clientWantsStream = request.stream === true;
-    const upstreamStream = clientWantsStream && !server.forceNonStream;
-    log.fields.stream = clientWantsStream;
-
-    const { chatRequest, chatRequestJson } = translateRequest(() =>
-      toOciChatRequest(request, ociModelId, { defaultMaxTokens: server.defaultMaxTokens, stream: upstreamStream }),
-    );
-    const lease = await sendOrThrow(pool, c.req.raw.signal, (account, attempt) =>
-      account.client.chat(chatDetailsJson(account.config.compartmentId, ociModelId, chatRequestJson), {
-        signal: attempt.signal,
-        // A non-streamed answer's headers come only when it is complete.
-        headersTimeoutMs: upstreamStream ? attempt.headersTimeoutMs : nonStreamTimeoutMs,
-        bodyTimeoutMs,
-      }),
-    );
-    log.fields.account = lease.account.config.id;
-    log.fields.attempts = lease.attempt;
-
     const identity = { id: `chatcmpl-${randomUUID().replace(/-/g, "")}`, created: Math.floor(Date.now() / 1000), model: request.model };
-    const includeUsage = request.stream_options?.include_usage === true;
-
-    if (upstreamStream && lease.response.isEventStream) {
-      const translator = new OciStreamTranslator({ ...identity, format: chatRequest.apiFormat, includeUsage });
-      const body = openAIEventStream({
-        lease,
-        translator,
-        keepAliveMs: server.keepAliveIntervalMs,
-        onEnd: (outcome, usage) => log.finish({ outcome: outcome.ok === true ? "ok" : outcome.ok === false ? "upstream_error" : "cancelled", ...usageFields(usage) }),
-      });
-      log.deferred = true;
-      return new Response(body, { status: 200, headers: SSE_HEADERS });
-    }
-
-    const completion = await readLeaseJson(lease, "a chat response", (json) => fromOciChatResponse(json, identity));
-    if (!clientWantsStream) return c.json(completion);
-    // force_non_stream (or an upstream that answered JSON): replay the full answer as a stream.
-    const events = fullResponseToChunks(completion, includeUsage).map(dataEvent).join("") + DONE_EVENT;
-    return new Response(events, { status: 200, headers: SSE_HEADERS });
+    return serveChatTurn(c, core, request, ociModelId, identity, output);
   };
-}
-
-/**
- * Translates and serialises once. Free-form fields (tool schemas, JSON arguments) are
- * forwarded as they come; JSON nested thousands of levels deep overflows the stack while
- * walking them, which is the client's doing: a 400, not a 500.
- */
-function translateRequest(translate: () => OciChatRequest): { chatRequest: OciChatRequest; chatRequestJson: string } {
-  try {
-    const chatRequest = translate();
-    return { chatRequest, chatRequestJson: JSON.stringify(chatRequest) };
-  } catch (err) {
-    if (err instanceof RangeError) throw new InvalidRequestError("The request nests JSON too deeply to process.", null, "nesting_too_deep");
-    throw err;
-  }
-}
-
-function usageFields(usage: { prompt_tokens: number; completion_tokens: number } | undefined) {
-  return usage ? { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens } : {};
 }

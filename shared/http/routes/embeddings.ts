@@ -5,9 +5,9 @@ import type { ProxyConfig } from "../../config/types";
 import { validateEmbeddingsRequest } from "../../openai/validate-embeddings-request";
 import { UpstreamFailure } from "../../oci/upstream-failure";
 import type { AccountPool } from "../../pool/account-pool";
+import { readLeaseJson } from "../../pool/read-lease-json";
 import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
-import { readLeaseJson, sendOrThrow } from "../upstream-call";
 
 /** OCI embeds at most this many inputs per call. */
 const OCI_BATCH = 96;
@@ -27,13 +27,13 @@ export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool:
   return async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;
     const request = validateEmbeddingsRequest(await readRequestJson(c, config.server.maxBodyBytes));
-    const ociModelId = resolveModel(config.models, request.model);
+    const ociModelId = resolveModel(config.models, request.model, "embeddings");
     log.fields.model = request.model;
     const servingMode = servingModeJson(ociModelId);
 
     const batches: string[][] = [];
     for (let i = 0; i < request.input.length; i += OCI_BATCH) batches.push(request.input.slice(i, i + OCI_BATCH));
-    const results = await Promise.all(batches.map((inputs) => embedBatch(pool, c.req.raw.signal, servingMode, inputs, timeouts)));
+    const results = await Promise.all(batches.map((inputs) => embedBatch(pool, c.req.raw.signal, ociModelId, servingMode, inputs, timeouts)));
 
     let index = 0;
     let promptTokens = 0;
@@ -52,16 +52,19 @@ export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool:
 async function embedBatch(
   pool: AccountPool,
   signal: AbortSignal,
+  ociModelId: string,
   servingMode: string,
   inputs: string[],
   timeouts: { bodyTimeoutMs: number },
 ): Promise<OciEmbedResult> {
   const inputsJson = JSON.stringify(inputs);
-  const lease = await sendOrThrow(pool, signal, (account, attempt) =>
-    account.client.embedText(
-      `{"inputs":${inputsJson},"servingMode":${servingMode},"compartmentId":${JSON.stringify(account.config.compartmentId)},"truncate":"END"}`,
-      { ...attempt, ...timeouts },
-    ),
+  const lease = await pool.send(
+    (account, attempt) =>
+      account.client.embedText(
+        `{"inputs":${inputsJson},"servingMode":${servingMode},"compartmentId":${JSON.stringify(account.config.compartmentId)},"truncate":"END"}`,
+        { ...attempt, ...timeouts },
+      ),
+    { signal, model: ociModelId },
   );
   return readLeaseJson(lease, "an embedding result", (json) => {
     const result = json as OciEmbedResult;

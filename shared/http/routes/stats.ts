@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { clip } from "../../openai/clip";
 import { NotFoundError } from "../../openai/errors";
 import type { AccountPool } from "../../pool/account-pool";
 
@@ -13,7 +14,7 @@ export function statsRoutes(pool: AccountPool): Hono {
   app.get("/stats", async (c) => c.json(await current()));
   app.get("/stats/accounts", async (c) => c.json({ accounts: (await current()).accounts }));
   app.get("/stats/concurrency", async (c) => c.json((await current()).concurrency));
-  app.get("/stats/circuit-breaker", async (c) => c.json({ circuit_breakers: (await current()).circuitBreakers }));
+  app.get("/stats/circuit-breaker", async (c) => c.json({ circuit_breakers: (await current()).circuit_breakers }));
   app.get("/stats/queue", async (c) => c.json((await current()).queue));
   return app;
 }
@@ -24,7 +25,7 @@ export function adminRoutes(pool: AccountPool): Hono {
     const account = c.req.query("account");
     const reset = pool.resetBreakers(account);
     if (account !== undefined && reset.length === 0) {
-      throw new NotFoundError(`No account with id '${account}'.`, "account", "account_not_found");
+      throw new NotFoundError(`No account with id '${clip(account)}'.`, "account", "account_not_found");
     }
     return c.json({ reset });
   });

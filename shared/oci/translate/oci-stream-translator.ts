@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk, FinishReason, ToolCallDelta, Usage } from "../../openai/chat-types";
+import { clip } from "../../openai/clip";
 import type { CompletionIdentity } from "./from-oci-chat-response";
 import { generateToolCallId } from "./generate-tool-call-id";
 import { mapOciFinishReason } from "./map-oci-finish-reason";
@@ -93,10 +94,11 @@ export class OciStreamTranslator {
     try {
       event = JSON.parse(data);
     } catch {
-      throw new UpstreamProtocolError(`OCI stream event is not JSON: ${clip(data)}`);
+      // Not quoted: it is model output, and this message reaches logs.
+      throw new UpstreamProtocolError(`OCI stream event is not JSON (${data.length} characters)`);
     }
     if (event === null || typeof event !== "object" || Array.isArray(event)) {
-      throw new UpstreamProtocolError(`OCI stream event is not a JSON object: ${clip(data)}`);
+      throw new UpstreamProtocolError(`OCI stream event is not a JSON object (${data.length} characters)`);
     }
     const ev = event as Json;
     rejectErrorEvent(ev);
@@ -309,13 +311,9 @@ function nonEmpty(value: unknown): string | undefined {
 function rejectErrorEvent(ev: Json): void {
   const error = ev.error !== null && typeof ev.error === "object" ? (ev.error as Json) : undefined;
   if (error !== undefined) {
-    throw new UpstreamProtocolError(`OCI stream error: ${clip(String(error.message ?? error.code ?? "unknown"))}`);
+    throw new UpstreamProtocolError(`OCI stream error: ${clip(String(error.message ?? error.code ?? "unknown"), 200)}`);
   }
   if (typeof ev.message === "string" && (typeof ev.code === "string" || typeof ev.code === "number")) {
-    throw new UpstreamProtocolError(`OCI stream error ${ev.code}: ${clip(ev.message)}`);
+    throw new UpstreamProtocolError(`OCI stream error ${ev.code}: ${clip(ev.message, 200)}`);
   }
-}
-
-function clip(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }

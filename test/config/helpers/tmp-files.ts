@@ -1,11 +1,29 @@
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { keyFingerprint } from "../../../shared/oci/key-fingerprint";
 
 export const FIXTURES = join(__dirname, "..", "fixtures");
 
-/** A throwaway PEM-looking file: loadConfig only checks that key files exist and are readable. */
-export const FAKE_PEM = "-----BEGIN PRIVATE KEY-----\nMIIEfake\n-----END PRIVATE KEY-----\n";
+/**
+ * A real throwaway RSA key (loadConfig parses key files and checks the fingerprint against
+ * them), made once per test file, and its OCI fingerprint.
+ */
+const testKey = generateKeyPairSync("rsa", { modulusLength: 2048 });
+export const TEST_KEY_PEM = testKey.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+export const TEST_KEY_PUBLIC_PEM = testKey.publicKey.export({ type: "spki", format: "pem" }).toString();
+export const TEST_KEY_FINGERPRINT = keyFingerprint(testKey.privateKey);
+
+/** TEST_KEY_PEM encrypted with `passphrase` (PKCS#8, AES-256-CBC), as `openssl genrsa -aes256` users have. */
+export function encryptedTestKeyPem(passphrase: string): string {
+  return testKey.privateKey.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase }).toString();
+}
+
+/** The same text with every `fingerprint = …` value replaced by TEST_KEY_FINGERPRINT (for example files). */
+export function withTestFingerprints(text: string): string {
+  return text.replace(/^(\s*fingerprint\s*=\s*)\S+[ \t]*$/gm, `$1${TEST_KEY_FINGERPRINT}`);
+}
 
 const dirs: string[] = [];
 

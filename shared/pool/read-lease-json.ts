@@ -1,23 +1,15 @@
 import { readBody } from "../oci/http-transport";
-import { transportFailure } from "../oci/oci-inference-client";
+import { MAX_ANSWER_BYTES, transportFailure } from "../oci/oci-inference-client";
 import { UpstreamFailure } from "../oci/upstream-failure";
-import type { AccountPool } from "../pool/account-pool";
-import type { Lease, UpstreamCall } from "../pool/types";
-import { upstreamFailureToOpenAI } from "./upstream-failure-to-openai";
-
-/** Runs a call through the pool; a failure that reaches the client becomes its OpenAI error. */
-export async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: UpstreamCall): Promise<Lease> {
-  try {
-    return await pool.send(call, { signal });
-  } catch (err) {
-    throw err instanceof UpstreamFailure ? upstreamFailureToOpenAI(err) : err;
-  }
-}
+import { ClientClosedRequestError } from "../openai/errors";
+import type { Lease } from "./types";
 
 /**
  * Reads a buffered JSON answer and releases its lease with the outcome: a broken read is a
  * transport failure, an answer `translate` cannot use is a protocol failure (named by
- * `what`, never quoting the body: it is model output, and errors reach logs).
+ * `what`, never quoting the body: it is model output, and errors reach logs). Failures
+ * are thrown as {@link UpstreamFailure} (each front door renders them its own way), or as
+ * ClientClosedRequestError when the client left while the answer was read.
  *
  * @example
  *   const completion = await readLeaseJson(lease, "a chat response", (json) => fromOciChatResponse(json, identity));
@@ -25,14 +17,15 @@ export async function sendOrThrow(pool: AccountPool, signal: AbortSignal, call: 
 export async function readLeaseJson<T>(lease: Lease, what: string, translate: (json: unknown) => T): Promise<T> {
   const startedAt = performance.now();
   const fail = (failure: UpstreamFailure) => {
-    lease.release({ ok: false, failure });
-    return upstreamFailureToOpenAI(failure);
+    const recorded = lease.release({ ok: false, failure });
+    // A read cut because the client left is not OCI's failure: the log says "cancelled".
+    return recorded.ok === "cancelled" ? new ClientClosedRequestError("upstream") : failure;
   };
   let raw: Buffer;
   try {
-    raw = await readBody(lease.response.body);
+    raw = await readBody(lease.response.body, MAX_ANSWER_BYTES);
   } catch (err) {
-    throw fail(transportFailure(err));
+    throw fail(transportFailure(err, "read"));
   }
   let result: T;
   try {

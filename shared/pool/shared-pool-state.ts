@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../log/logger";
-import type { SharedCounters } from "../pool/account-stats";
-import type { Clock } from "../pool/clock";
-import type { PoolMember, SharedAccountState } from "../pool/pool-member";
-import { updateRecord, type StateStore } from "./state-store";
+import type { SharedCounters } from "./account-stats";
+import type { Clock } from "./clock";
+import type { PoolMember, SharedAccountState } from "./pool-member";
+import { updateRecord, type StateStore } from "../state/state-store";
 
 export interface SharedPoolStateOptions {
   /** How long a warm instance trusts its cached view before re-reading (default 1 s). */
@@ -138,7 +138,7 @@ export class SharedPoolState {
   count(member: PoolMember, deltas: SharedCounters): void {
     let totals = this.counters.get(member.id);
     if (!totals) {
-      totals = { requests: 0, successes: 0, failures: 0, rateLimited: 0, latencyMsSum: 0 };
+      totals = { requests: 0, successes: 0, failures: 0, rateLimited: 0, clientErrors: 0, cancelled: 0, latencyMsSum: 0 };
       this.counters.set(member.id, totals);
     }
     for (const field of Object.keys(deltas) as (keyof SharedCounters)[]) totals[field] += deltas[field] ?? 0;

@@ -1,0 +1,63 @@
+import type { Context } from "hono";
+import { chatEventStream, type ChunkEncoder } from "../chat/chat-event-stream";
+import { encodeCompletion } from "../chat/encode-completion";
+import { runChatTurn, type ChatCore } from "../chat/run-chat-turn";
+import type { ChatCompletion, ChatCompletionRequest } from "../openai/chat-types";
+import type { CompletionIdentity } from "../oci/translate/from-oci-chat-response";
+import { padStreamWith } from "./keep-slow-answers-alive";
+import type { RequestLog } from "./request-log";
+import { SSE_HEADERS } from "./sse";
+
+/** How one front door answers: its stream encoding and its whole-answer body. */
+export interface FrontDoorOutput {
+  /** A fresh encoder for one stream (front doors keep per-stream state in it). */
+  encoder(): ChunkEncoder;
+  /** The JSON body of a non-streamed answer. */
+  body(completion: ChatCompletion): unknown | Promise<unknown>;
+}
+
+/**
+ * Runs a canonical chat turn and answers it the way the client's API wants, the same for
+ * every front door: a stream through the door's encoder (keep-alives, in-band errors, the
+ * request log finished when the stream ends), or the door's JSON body, or, when the
+ * client asked for a stream but OCI answered whole (force_non_stream), that answer
+ * replayed through the same encoder.
+ *
+ * @example
+ *   return serveChatTurn(c, core, request, ociModelId, identity, { encoder: () => chatEncoder, body: (c) => c });
+ */
+export async function serveChatTurn(
+  c: Context,
+  core: ChatCore,
+  request: ChatCompletionRequest,
+  ociModelId: string,
+  identity: CompletionIdentity,
+  output: FrontDoorOutput,
+): Promise<Response> {
+  const log = c.get("requestLog") as RequestLog;
+  const wantsStream = request.stream === true;
+  log.fields.stream = wantsStream;
+  // One encoder per stream, known before the wait so a padded answer pads and fails in its shape.
+  const encoder = wantsStream ? output.encoder() : undefined;
+  if (encoder) padStreamWith(c, encoder);
+  const turn = await runChatTurn(core, request, ociModelId, { signal: c.req.raw.signal, identity });
+  log.fields.account = turn.account;
+  log.fields.attempts = turn.attempts;
+
+  if (turn.streamed) {
+    const body = chatEventStream({
+      lease: turn.lease,
+      translator: turn.translator,
+      encoder: encoder ?? output.encoder(),
+      keepAliveMs: core.config.server.keepAliveIntervalMs,
+      onEnd: (outcome, usage) => log.finishCall(outcome, usage),
+    });
+    log.deferred = true;
+    return new Response(body, { status: 200, headers: SSE_HEADERS });
+  }
+  const usage = turn.completion.usage;
+  if (usage) Object.assign(log.fields, { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens });
+  if (!encoder) return c.json(await output.body(turn.completion));
+  const events = await encodeCompletion(encoder, turn.completion, request.stream_options?.include_usage === true);
+  return new Response(events, { status: 200, headers: SSE_HEADERS });
+}

@@ -1,0 +1,22 @@
+/**
+ * One serverless "instance" in its own process, serving its app over HTTP: builds the
+ * runtime from env (as a cold start does) and prints `{"url": …}` once it listens. It
+ * runs until its parent closes its stdin.
+ */
+import { serve } from "@hono/node-server";
+import type { AddressInfo } from "node:net";
+import { createServerlessRuntime } from "../../../shared/serverless/serverless-runtime";
+
+async function main(): Promise<void> {
+  const runtime = await createServerlessRuntime({ env: process.env, bundleDir: __dirname, secrets: { get: async () => "" }, apiKeySecretVariable: "UNUSED" });
+  const server = serve({ fetch: runtime.app.fetch, port: 0, hostname: "127.0.0.1" }, (info: AddressInfo) => {
+    process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${info.port}` }) + "\n");
+  });
+  process.stdin.resume();
+  process.stdin.on("end", () => server.close(() => process.exit(0)));
+}
+
+main().catch((err) => {
+  process.stderr.write(String(err?.stack ?? err));
+  process.exit(1);
+});
