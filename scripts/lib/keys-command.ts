@@ -189,7 +189,7 @@ async function request(fetchFn: typeof fetch, base: string, adminKey: string, me
   if (!res.ok) {
     const message = parsed?.error?.message ?? res.statusText;
     const hint = res.status === 401 ? " (is OCIAI_ADMIN_KEY the proxy's api_key?)" : "";
-    throw new Error(`${res.status} ${message}${hint}`);
+    throw new Error(`${res.status} ${printable(String(message))}${hint}`);
   }
   return parsed;
 }

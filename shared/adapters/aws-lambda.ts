@@ -18,7 +18,7 @@ function lazyApp(runtime: () => Promise<ServerlessRuntime>): Hono {
         return startupFailureResponse(err);
       }
       const response = await current.app.fetch(request, env);
-      return flushAfterResponse(response, () => current.pool.flushShared());
+      return flushAfterResponse(response, current.flush);
     },
   };
   return app as unknown as Hono;

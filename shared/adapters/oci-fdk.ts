@@ -43,7 +43,7 @@ export function fdkHttpHandler(runtime: () => Promise<ServerlessRuntime>, rawRes
       response = startupFailureResponse(err);
     }
     const body = Buffer.from(await response.arrayBuffer());
-    await current?.pool.flushShared();
+    await current?.flush();
 
     gateway.statusCode = response.status;
     response.headers.forEach((value, name) => gateway.setResponseHeader(name, value));

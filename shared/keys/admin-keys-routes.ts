@@ -26,7 +26,7 @@ export interface AdminKeysRoutesOptions {
  * - `DELETE /admin/keys/{id}` → the key, revoked (for good; a second DELETE is a no-op)
  *
  * @example
- *   app.use("/admin/*", requireApiKey(config.apiKey));
+ *   app.use("/admin/*", callerAuth(config.apiKey, keys).admin);
  *   app.route("/", adminKeysRoutes({ keys, knownModels: new Set(config.models.keys()) }));
  */
 export function adminKeysRoutes({ keys, knownModels, clock = systemClock, maxBodyBytes = 65_536 }: AdminKeysRoutesOptions): Hono {

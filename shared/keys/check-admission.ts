@@ -8,6 +8,11 @@ export function mayUseModel(key: Pick<TeamKey, "allowedModels">, model: string):
   return key.allowedModels === null || key.allowedModels.has(model);
 }
 
+/** The refusal of a model outside the key's list (it names the models the key may use). */
+export function modelNotAllowed(key: Pick<TeamKey, "id" | "models">, model: string): KeyRefusal {
+  return { kind: "model_not_allowed", keyId: key.id, model, allowed: key.models ?? [] };
+}
+
 /** Whether the key has any limit that needs its usage. */
 export function hasUsageLimits(key: Pick<TeamKey, "rpm" | "tpm" | "dailyTokens">): boolean {
   return key.rpm !== null || key.tpm !== null || key.dailyTokens !== null;
@@ -27,7 +32,7 @@ export function hasUsageLimits(key: Pick<TeamKey, "rpm" | "tpm" | "dailyTokens">
 export function checkAdmission(key: TeamKey, model: string, usage: KeyUsage, now: number): KeyRefusal | undefined {
   const status = keyStatus(key, now);
   if (status !== "active") return { kind: "invalid_key", why: status, keyId: key.id };
-  if (!mayUseModel(key, model)) return { kind: "model_not_allowed", keyId: key.id, model };
+  if (!mayUseModel(key, model)) return modelNotAllowed(key, model);
   if (key.dailyTokens !== null && tokensToday(usage, now) >= key.dailyTokens) {
     return { kind: "quota_exhausted", keyId: key.id, limit: "daily_tokens", max: key.dailyTokens, retryAfterMs: msToUtcMidnight(now) };
   }

@@ -1,5 +1,5 @@
 import { AuthenticationError, OpenAIError, RateLimitError } from "../openai/errors";
-import type { KeyRefusal } from "./key-refusal";
+import { describeRefusal, type KeyRefusal } from "./key-refusal";
 
 /**
  * A team-key refusal in OpenAI's error shape (Chat Completions, Responses, embeddings,
@@ -9,7 +9,7 @@ import type { KeyRefusal } from "./key-refusal";
  * @example
  *   catch (err) { if (err instanceof KeyRefusedError) throw toOpenAIKeyError(err.refusal, err.message); }
  */
-export function toOpenAIKeyError(refusal: KeyRefusal, message: string): OpenAIError {
+export function toOpenAIKeyError(refusal: KeyRefusal, message = describeRefusal(refusal)): OpenAIError {
   switch (refusal.kind) {
     case "invalid_key":
       return new AuthenticationError(message);

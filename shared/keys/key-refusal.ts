@@ -7,7 +7,7 @@ export type KeyRefusal =
   /** Unknown, revoked or expired key. */
   | { kind: "invalid_key"; why: "unknown" | "revoked" | "expired"; keyId?: string }
   /** The key's `models` list does not include the requested model. */
-  | { kind: "model_not_allowed"; keyId: string; model: string }
+  | { kind: "model_not_allowed"; keyId: string; model: string; allowed: readonly string[] }
   /** Over `rpm` or `tpm` in the sliding minute. */
   | { kind: "rate_limited"; keyId: string; limit: "rpm" | "tpm"; max: number; retryAfterMs: number }
   /** Over `daily_tokens` for the current UTC day; `retryAfterMs` runs to UTC midnight. */
@@ -30,14 +30,15 @@ export class KeyRefusedError extends Error {
   }
 }
 
-function describeRefusal(refusal: KeyRefusal): string {
+/** What a refusal tells the caller (names limits and models, never a key). */
+export function describeRefusal(refusal: KeyRefusal): string {
   switch (refusal.kind) {
     case "invalid_key":
       if (refusal.why === "revoked") return "This API key has been revoked.";
       if (refusal.why === "expired") return "This API key has expired.";
       return "Invalid API key.";
     case "model_not_allowed":
-      return `This API key may not use the model '${refusal.model}'.`;
+      return `This API key may not use the model '${refusal.model}'; it may use: ${refusal.allowed.join(", ") || "no model"}.`;
     case "rate_limited":
       return `Rate limit reached for this API key: ${refusal.max} ${refusal.limit === "rpm" ? "requests" : "tokens"} per minute. Try again in ${Math.max(1, Math.ceil(refusal.retryAfterMs / 1000))} s.`;
     case "quota_exhausted":

@@ -1,5 +1,5 @@
 import { updateRecord, type StateStore, type VersionedRecord } from "../state/state-store";
-import { hashTeamKey, mintTeamKey, newKeyId } from "./key-material";
+import { mintTeamKey, newKeyId } from "./key-material";
 import type { KeySettings, StoredKey } from "./team-key";
 
 /** The one store record that holds every key's settings (compare-and-set updated). */
@@ -84,11 +84,6 @@ export class KeyRegistry {
    */
   byHash(hash: string): TeamKey | undefined {
     return this.hashes.get(hash);
-  }
-
-  /** {@link byHash} for a key as sent. */
-  byKey(key: string): TeamKey | undefined {
-    return this.hashes.get(hashTeamKey(key));
   }
 
   byId(id: string): TeamKey | undefined {

@@ -2,7 +2,7 @@ import { silentLogger, type Logger } from "../log/logger";
 import { systemClock, type Clock } from "../pool/clock";
 import type { StateStore, VersionedRecord } from "../state/state-store";
 import { checkAdmission, hasUsageLimits } from "./check-admission";
-import { TEAM_KEY_PREFIX } from "./key-material";
+import { hashTeamKey, TEAM_KEY_PREFIX } from "./key-material";
 import { KeyNotFoundError, KeyRegistry, REGISTRY_RECORD, type KeyRegistryOptions, type RegistryValue, type TeamKey } from "./key-registry";
 import { KeyRefusedError } from "./key-refusal";
 import { emptyUsage, WINDOW_MS, type KeyUsage } from "./key-usage";
@@ -71,7 +71,7 @@ const NO_USAGE = emptyUsage(0);
  * the outage is logged once.
  *
  * @example
- *   const keys = new TeamKeys(store, { cacheMs: Number(env.OCIAI_STATE_CACHE_MS ?? 1000) });
+ *   const keys = new TeamKeys(store, { cacheMs: stateCacheMs(process.env) });
  *   const key = await keys.authenticate(bearerToken);      // throws KeyRefusedError
  *   const admission = await keys.admit(key, "grok-4");    // throws KeyRefusedError
  *   // ... call OCI, stream the answer ...
@@ -111,12 +111,22 @@ export class TeamKeys {
    *
    * @throws KeyRefusedError `invalid_key` (unknown, revoked, expired) or `unavailable`.
    */
-  async authenticate(token: string): Promise<TeamKey> {
+  authenticate(token: string): Promise<TeamKey> {
+    return this.authenticateHash(token.startsWith(TEAM_KEY_PREFIX) ? hashTeamKey(token) : "");
+  }
+
+  /**
+   * {@link authenticate} for a token already hashed ({@link hashTeamKey}): the HTTP layer
+   * hashes every token once, for the admin-key comparison and this lookup alike.
+   *
+   * @throws KeyRefusedError `invalid_key` (unknown, revoked, expired) or `unavailable`.
+   */
+  async authenticateHash(hash: string): Promise<TeamKey> {
     const now = this.clock.now();
     const wait = this.freshness(now, this.syncedAt);
     if (wait) await wait;
     if (this.syncedAt === -Infinity) throw new KeyRefusedError({ kind: "unavailable", retryAfterMs: this.cacheMs });
-    const key = token.startsWith(TEAM_KEY_PREFIX) ? this.registry.byKey(token) : undefined;
+    const key = this.registry.byHash(hash);
     if (!key) throw new KeyRefusedError({ kind: "invalid_key", why: "unknown" });
     const status = keyStatus(key, now);
     if (status !== "active") throw new KeyRefusedError({ kind: "invalid_key", why: status, keyId: key.id });

@@ -8,15 +8,21 @@ import type { Logger } from "../log/logger";
 import { createAccounts } from "../pool/create-accounts";
 import { AccountPool } from "../pool/account-pool";
 import { HealthChecker } from "../pool/health-checker";
+import type { TeamKeys } from "../keys/team-keys";
+import { stateFileFor } from "../state/file-state-store";
+import { openTeamKeys } from "./open-team-keys";
 
 export interface RunningProxy {
   url: string;
   port: number;
   pool: AccountPool;
+  teamKeys: TeamKeys;
+  /** The file team keys are kept in (undefined: memory only). */
+  stateFile: string | undefined;
   /**
    * Stops accepting connections and waits for in-flight requests (streams included) to
-   * finish, up to `graceMs`; then cuts whatever is left and waits (briefly) for those
-   * requests to write their log lines.
+   * finish, up to `graceMs`; then cuts whatever is left, waits (briefly) for those
+   * requests to write their log lines, and writes team keys' usage to the state file.
    */
   close(graceMs?: number): Promise<void>;
 }
@@ -32,6 +38,13 @@ export interface StartOptions {
    * every health_check_interval.
    */
   startupCheck?: boolean;
+  /**
+   * Where team keys (hashes only) and their usage are kept: default the state file beside
+   * the config (`config.conf` → `config.state.json`); false keeps them in memory.
+   */
+  stateFile?: string | false;
+  /** How long the cached view of team keys is trusted (OCIAI_STATE_CACHE_MS; default 1000). */
+  stateCacheMs?: number;
 }
 
 /** A client must start sending its headers within this long of connecting (or of its last request). */
@@ -42,10 +55,12 @@ const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 const LOG_FLUSH_MS = 2_000;
 
 /** Builds the accounts and the app, and serves it over node:http. */
-export async function startProxy({ config, logger, port, host = "0.0.0.0", startupCheck = true }: StartOptions): Promise<RunningProxy> {
+export async function startProxy(options: StartOptions): Promise<RunningProxy> {
+  const { config, logger, port, host = "0.0.0.0", startupCheck = true } = options;
   const accounts = await createAccounts(config);
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger });
-  const app = createApp({ config, pool, logger });
+  const local = await openTeamKeys(options.stateFile ?? stateFileFor(config.file), { cacheMs: options.stateCacheMs, logger });
+  const app = createApp({ config, pool, logger, teamKeys: local.keys });
   const health = new HealthChecker(pool, config, logger);
   const { clientTimeoutMs, maxConnections } = config.server;
 
@@ -93,9 +108,13 @@ export async function startProxy({ config, logger, port, host = "0.0.0.0", start
     url: `http://${shownHost}:${address.port}`,
     port: address.port,
     pool,
+    teamKeys: local.keys,
+    stateFile: local.file,
     close: async (graceMs = 10_000) => {
       health.stop();
       await closeGracefully(http, unused, pool, graceMs, logger);
+      // The last requests' usage: written once they have all ended.
+      await local.flush();
     },
   };
 }

@@ -1,14 +1,17 @@
 import { join } from "node:path";
 import { isMultiAccountFile } from "../config/check-config-file";
 import { loadConfig } from "../config/load-config";
+import { stateCacheMs } from "../config/state-cache-ms";
 import type { ProxyConfig } from "../config/types";
 import { createApp } from "../http/create-app";
+import { TeamKeys } from "../keys/team-keys";
 import type { SlowAnswerPolicy } from "../http/keep-slow-answers-alive";
 import { loggerFromEnv, type Logger } from "../log/logger";
 import { AccountPool } from "../pool/account-pool";
 import { systemClock } from "../pool/clock";
 import { createAccounts } from "../pool/create-accounts";
 import { SharedPoolState } from "../pool/shared-pool-state";
+import { MemoryStateStore } from "../state/memory-state-store";
 import { ResponseStore } from "../state/response-store";
 import { createStateStoreFromEnv } from "./create-state-store";
 import { parseSecretMap, type SecretSource } from "./secret-source";
@@ -18,6 +21,9 @@ export interface ServerlessRuntime {
   pool: AccountPool;
   app: ReturnType<typeof createApp>;
   logger: Logger;
+  teamKeys: TeamKeys;
+  /** Writes this invocation's shared-state changes (pool counters, team keys' usage): await it before the invocation ends. */
+  flush(): Promise<void>;
 }
 
 export interface RuntimeEnvironment {
@@ -73,7 +79,8 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
   }
 
   const accounts = await createAccounts(config);
-  const shared = store && new SharedPoolState(store, systemClock, logger, { cacheMs: Number(env.OCIAI_STATE_CACHE_MS ?? 1_000) });
+  const cacheMs = stateCacheMs(env);
+  const shared = store && new SharedPoolState(store, systemClock, logger, { cacheMs });
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger, shared });
   const padding = slowAnswers && {
     afterMs: positiveMs(env.OCIAI_PAD_AFTER_MS, "OCIAI_PAD_AFTER_MS") ?? slowAnswers.afterMs,
@@ -81,7 +88,15 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
   };
   // Stored responses live in the shared store too, so a follow-up can land on any instance.
   const responses = store && new ResponseStore(store, config.server.responsesTtlMs);
-  return { config, pool, app: createApp({ config, pool, logger, responses, slowAnswers: padding }), logger };
+  // Team keys on the same store, so a key created or revoked on one instance holds on all
+  // of them within cacheMs; usage is written when each invocation ends (flush), never timed:
+  // a frozen function runs no timers.
+  const teamKeys = new TeamKeys(store ?? new MemoryStateStore(), { cacheMs, flushMs: 0, logger });
+  const app = createApp({ config, pool, logger, responses, slowAnswers: padding, teamKeys });
+  const flush = async () => {
+    await Promise.all([pool.flushShared(), teamKeys.flush()]);
+  };
+  return { config, pool, app, logger, teamKeys, flush };
 }
 
 function positiveMs(text: string | undefined, name: string): number | undefined {

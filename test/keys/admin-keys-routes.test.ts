@@ -120,13 +120,15 @@ test("bad JSON and an empty PATCH are 400s; nothing was created by any refused r
   expect((await call("GET", "/admin/keys")).body.data.length).toBe(before + 1);
 });
 
-test("every admin route needs the admin key: none, a wrong one, or a team key get 401", async () => {
+test("every admin route needs the admin key: none or a wrong one get 401, a live team key 403 saying why", async () => {
   const { body: created } = await call("POST", "/admin/keys", { name: "not-an-admin" });
   for (const key of [null, "sk-wrong", created.key]) {
     for (const [method, path] of [["POST", "/admin/keys"], ["GET", "/admin/keys"], ["GET", `/admin/keys/${created.id}`], ["PATCH", `/admin/keys/${created.id}`], ["DELETE", `/admin/keys/${created.id}`], ["GET", "/stats/keys"]]) {
       const res = await call(method, path, method === "POST" || method === "PATCH" ? { name: "sneaky" } : undefined, key);
-      expect({ method, path, status: res.status }).toEqual({ method, path, status: 401 });
-      expect(res.body.error.code).toBe("invalid_api_key");
+      const teamKey = key === created.key;
+      expect({ method, path, status: res.status }).toEqual({ method, path, status: teamKey ? 403 : 401 });
+      expect(res.body.error).toMatchObject(teamKey ? { type: "permission_error", code: "admin_key_required" } : { type: "authentication_error", code: "invalid_api_key" });
+      if (teamKey) expect(res.body.error.message).toMatch(/needs the admin key/);
     }
   }
   expect((await call("GET", `/admin/keys/${created.id}`)).body).toMatchObject({ name: "not-an-admin", status: "active" });

@@ -6,7 +6,10 @@ import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import type { AddressInfo } from "node:net";
 import { errorResponse } from "../../shared/http/error-response";
-import { requireApiKey } from "../../shared/http/require-api-key";
+import type { AppEnv } from "../../shared/http/create-app";
+import { RequestLog } from "../../shared/http/request-log";
+import { silentLogger } from "../../shared/log/logger";
+import { callerAuth } from "../../shared/http/caller-auth";
 import { adminKeysRoutes, keyStatsRoutes } from "../../shared/keys/admin-keys-routes";
 import { TeamKeys } from "../../shared/keys/team-keys";
 import { NotFoundError } from "../../shared/openai/errors";
@@ -24,9 +27,14 @@ export interface AdminServer {
 
 export async function startAdminServer(store: StateStore = new MemoryStateStore()): Promise<AdminServer> {
   const keys = new TeamKeys(store, { cacheMs: 1_000 });
-  const app = new Hono();
-  app.use("/admin/*", requireApiKey(ADMIN_KEY));
-  app.use("/stats/*", requireApiKey(ADMIN_KEY));
+  const app = new Hono<AppEnv>();
+  const { admin } = callerAuth(ADMIN_KEY, keys);
+  app.use("*", async (c, next) => {
+    c.set("requestLog", new RequestLog(silentLogger, c.req.method, c.req.path));
+    await next();
+  });
+  app.use("/admin/*", admin);
+  app.use("/stats/*", admin);
   app.route("/", adminKeysRoutes({ keys, knownModels: MODELS }));
   app.route("/", keyStatsRoutes({ keys }));
   app.notFound((c) => errorResponse(new NotFoundError(`Unknown endpoint: ${c.req.method} ${c.req.path}`, null, "unknown_url")));

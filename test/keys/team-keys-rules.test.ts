@@ -53,7 +53,7 @@ test("allow-list: a model outside the key's list is refused, listed ones and unr
   await use(keys, key, "grok-4");
   await use(keys, key, "llama-4");
   const refused = await refusal(keys.admit(key, "cohere-command"));
-  expect(refused).toEqual({ kind: "model_not_allowed", keyId: key.id, model: "cohere-command" });
+  expect(refused).toEqual({ kind: "model_not_allowed", keyId: key.id, model: "cohere-command", allowed: ["grok-4", "llama-4"] });
   const { key: open } = await create({ models: null });
   await use(keys, open, "cohere-command");
 });

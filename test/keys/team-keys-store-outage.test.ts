@@ -106,7 +106,7 @@ test("recorded usage is written by itself within flushMs, without a flush() call
 test("each refusal maps to OpenAI's status, type and code", () => {
   const cases = [
     [{ kind: "invalid_key", why: "revoked" }, 401, "authentication_error", "invalid_api_key", undefined],
-    [{ kind: "model_not_allowed", keyId: "k", model: "m" }, 403, "permission_error", "model_not_allowed", undefined],
+    [{ kind: "model_not_allowed", keyId: "k", model: "m", allowed: ["n"] }, 403, "permission_error", "model_not_allowed", undefined],
     [{ kind: "rate_limited", keyId: "k", limit: "rpm", max: 5, retryAfterMs: 12_300 }, 429, "rate_limit_error", "rate_limit_exceeded", "13"],
     [{ kind: "quota_exhausted", keyId: "k", limit: "daily_tokens", max: 5, retryAfterMs: 3_600_000 }, 429, "rate_limit_error", "insufficient_quota", "3600"],
   ] as const;
