@@ -53,6 +53,12 @@ export class KeyStoreUnavailableError extends Error {
 /** Views of keys not used for this long are dropped (memory stays bounded by active keys). */
 const IDLE_MS = 10 * 60_000;
 const NO_USAGE = emptyUsage(0);
+/**
+ * An unknown key re-reads the registry before it is refused, at most once per this long: a
+ * key created on another instance a moment ago works on its first request here, and a flood
+ * of made-up keys costs the store at most 10 reads a second.
+ */
+const MISS_RECHECK_MS = 100;
 
 /**
  * Team keys on one instance: who a bearer token is, whether it may start a request, what it
@@ -89,6 +95,7 @@ export class TeamKeys {
   private syncedAt = -Infinity;
   private readFailing = false;
   private retryReadAt = -Infinity;
+  private missReadAt = -Infinity;
   private chain: Promise<void> = Promise.resolve();
   private refreshing: Promise<void> | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -126,7 +133,14 @@ export class TeamKeys {
     const wait = this.freshness(now, this.syncedAt);
     if (wait) await wait;
     if (this.syncedAt === -Infinity) throw new KeyRefusedError({ kind: "unavailable", retryAfterMs: this.cacheMs });
-    const key = this.registry.byHash(hash);
+    let key = this.registry.byHash(hash);
+    // Unless the view was read since this request arrived (it just waited for that read).
+    if (!key && !this.readFailing && this.syncedAt < now && now - this.missReadAt >= MISS_RECHECK_MS) {
+      this.missReadAt = now;
+      // A read that starts now (not one already under way, which may predate the key).
+      await this.exclusive(() => this.sync(true));
+      key = this.registry.byHash(hash);
+    }
     if (!key) throw new KeyRefusedError({ kind: "invalid_key", why: "unknown" });
     const status = keyStatus(key, now);
     if (status !== "active") throw new KeyRefusedError({ kind: "invalid_key", why: status, keyId: key.id });

@@ -8,6 +8,7 @@ import { TeamKeys } from "../../shared/keys/team-keys";
 import type { KeySettings } from "../../shared/keys/team-key";
 import { ManualClock } from "../../shared/pool/clock";
 import { MemoryStateStore } from "../../shared/state/memory-state-store";
+import { countingStore } from "./counting-store";
 
 // 2025-03-10T23:58:00Z: two minutes before a UTC midnight.
 const START = Date.UTC(2025, 2, 10, 23, 58, 0);
@@ -153,4 +154,27 @@ test("patched limits apply to the next request", async () => {
   await keys.patch(key.id, { rpm: null, models: ["grok-4"] });
   await use(keys, key); // rpm cleared, even for the key object authenticated before the change
   expect(await refusal(keys.admit(key, "llama-4"))).toMatchObject({ kind: "model_not_allowed" });
+});
+
+test("a key created on another instance works on its first request here, warm view or not; made-up keys re-read at most every 100 ms", async () => {
+  const clock = new ManualClock(START);
+  const shared = countingStore(new MemoryStateStore());
+  const here = new TeamKeys(shared.store, { clock, cacheMs: 1_000, flushMs: 0 });
+  const elsewhere = new TeamKeys(shared.store, { clock, cacheMs: 1_000, flushMs: 0 });
+  const made = async () => (await elsewhere.create({ name: "x", models: null, rpm: null, tpm: null, dailyTokens: null, expiresAt: null })).key;
+  // Warm: this instance has just read the registry.
+  await here.authenticate(await made());
+  clock.advance(10);
+  const fresh = await made();
+  clock.advance(10);
+  expect((await here.authenticate(fresh)).revokedAt).toBeNull();
+
+  clock.advance(100);
+  const before = shared.calls.getMany ?? 0;
+  for (let i = 0; i < 50; i++) {
+    expect(await refusal(here.authenticate(`sk-oci-made-up-${i}`))).toMatchObject({ kind: "invalid_key", why: "unknown" });
+    clock.advance(5);
+  }
+  // 250 ms of made-up keys: a re-read at 0, 100 and 200 ms.
+  expect((shared.calls.getMany ?? 0) - before).toBe(3);
 });

@@ -3,35 +3,28 @@
  * serverless cold start builds it, sharing one DynamoDB table (dynalite). A response
  * created on one is continued, read and deleted on the other, with the official client.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
+import { join } from "node:path";
 import OpenAI from "openai";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import { createStateTable, dynaliteClient, startDynalite, DYNALITE_CREDENTIALS, DYNALITE_REGION } from "../helpers/dynalite";
+import { createStateTable, dynaliteClient, startDynalite } from "../helpers/dynalite";
+import { dynamoDbInstanceEnv, startInstanceProcess, type InstanceProcess } from "../helpers/serverless-instance";
 import { writeConfig } from "../helpers/write-config";
 import { generateTestAccount, startSimulator, type OciSimulator } from "../simulator";
 
-const WORKER = resolve(__dirname, "workers/serve-instance.ts");
-const ROOT = resolve(__dirname, "../..");
 const API_KEY = "sk-responses-across-instances";
 
 let dynalite: Awaited<ReturnType<typeof startDynalite>>;
 let sim: OciSimulator;
 let dir: string;
-const instances: ChildProcess[] = [];
+const instances: InstanceProcess[] = [];
 const clients: OpenAI[] = [];
 
 async function startInstance(env: NodeJS.ProcessEnv): Promise<OpenAI> {
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER], { cwd: ROOT, env, stdio: ["pipe", "pipe", "inherit"] });
-  instances.push(child);
-  const line = await new Promise<string>((resolveLine, reject) => {
-    createInterface({ input: child.stdout! }).once("line", resolveLine);
-    child.once("exit", (code) => reject(new Error(`instance exited with ${code}`)));
-  });
-  return new OpenAI({ baseURL: `${JSON.parse(line).url}/v1`, apiKey: API_KEY, maxRetries: 0 });
+  const instance = await startInstanceProcess(env);
+  instances.push(instance);
+  return new OpenAI({ baseURL: `${instance.url}/v1`, apiKey: API_KEY, maxRetries: 0 });
 }
 
 beforeAll(async () => {
@@ -49,28 +42,12 @@ beforeAll(async () => {
     settings: { responses_ttl: "2d" },
     accounts: [{ section: "ACCOUNT_1", keys: { id: "acct1", user: account.user, fingerprint: account.fingerprint, key_file: "0.pem", tenancy: account.tenancy, region: "us-chicago-1", endpoint: sim.url } }],
   });
-  const env = {
-    ...process.env,
-    OCIAI_CONFIG_FILE: configFile,
-    OCIAI_STATE_STORE: "dynamodb",
-    OCIAI_DYNAMODB_TABLE: "ociai-state",
-    OCIAI_LOG_LEVEL: "warn",
-    NODE_NO_WARNINGS: "1",
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
-    AWS_REGION: DYNALITE_REGION,
-    AWS_ACCESS_KEY_ID: DYNALITE_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: DYNALITE_CREDENTIALS.secretAccessKey,
-  };
+  const env = dynamoDbInstanceEnv(configFile, dynalite.endpoint, "ociai-state");
   clients.push(...(await Promise.all([startInstance(env), startInstance(env)])));
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(
-    instances.map((child) => new Promise((done) => {
-      child.once("exit", done);
-      child.stdin!.end();
-    })),
-  );
+  await Promise.all(instances.map((instance) => instance.stop()));
   await sim.close();
   await dynalite.close();
   rmSync(dir, { recursive: true, force: true });
