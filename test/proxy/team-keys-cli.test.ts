@@ -146,3 +146,23 @@ test("`keys` says what is wrong: a wrong admin key, a team key as the admin key,
   const keysHelp = await runToExit(["keys", "--help"], { cwd: dir });
   expect(keysHelp).toMatchObject({ code: 0, stdout: expect.stringContaining("create --name NAME") });
 }, 30_000);
+
+test("a state file that is not one stops the start with one line naming it; a folder that cannot take one leaves keys in memory, with a warning", async () => {
+  const broken = join(dir, "broken.state.json");
+  writeFileSync(broken, "{ not json");
+  const refused = await runToExit(["-port", "0", "-config", "config.conf"], { cwd: dir, env: { ...process.env, OCIAI_STATE_FILE: broken } });
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toMatch(new RegExp(`^ociai-proxy: state file ${broken}: not valid JSON .*; fix or move it away\\n$`));
+  expect(readFileSync(broken, "utf8")).toBe("{ not json");
+  const badCache = await runToExit(["-port", "0", "-config", "config.conf"], { cwd: dir, env: { ...process.env, OCIAI_STATE_CACHE_MS: "1s" } });
+  expect(badCache).toMatchObject({ code: 1, stderr: 'ociai-proxy: OCIAI_STATE_CACHE_MS must be a whole number of milliseconds (0 or more), got "1s"\n' });
+
+  const proxy = await runCli(["-port", "0", "-config", "config.conf"], { cwd: dir, env: { ...process.env, OCIAI_STATE_FILE: join(dir, "no-such-folder", "x.state.json") } });
+  try {
+    expect(proxy.output()).toMatch(/WARN +Team keys are kept in memory only \(they will not survive a restart\): cannot create the state file; set OCIAI_STATE_FILE/);
+    const created = await keys(proxy, "create", "--name", "in-memory");
+    expect((await client(proxy, created.stdout.trim()).models.list()).data.length).toBe(2);
+  } finally {
+    await stop(proxy);
+  }
+});
