@@ -49,9 +49,8 @@ export function callerAuth(adminKey: string, teamKeys: TeamKeys): CallerAuth {
     return teamKeys.authenticateHash(digest.toString("hex"));
   };
 
-  const teamKeyOf = async (c: Context): Promise<TeamKey | undefined> => {
-    const caller = identify(tokenOf(c));
-    if (caller === undefined) return undefined;
+  /** The team key a non-admin caller is, or the client's error. */
+  const settle = async (c: Context, caller: TeamKey | Promise<TeamKey>): Promise<TeamKey> => {
     try {
       return await caller;
     } catch (err) {
@@ -64,17 +63,20 @@ export function callerAuth(adminKey: string, teamKeys: TeamKeys): CallerAuth {
 
   return {
     identify,
+    // The admin key goes straight to next(): no promise of its own on the hot path.
     models: async (c, next) => {
-      const key = await teamKeyOf(c);
-      if (key) {
+      const caller = identify(tokenOf(c));
+      if (caller !== undefined) {
+        const key = await settle(c, caller);
         c.set("teamKey", key);
         (c.get("requestLog") as RequestLog).fields.key_id = key.id;
       }
       await next();
     },
     admin: async (c, next) => {
-      const key = await teamKeyOf(c);
-      if (key) {
+      const caller = identify(tokenOf(c));
+      if (caller !== undefined) {
+        const key = await settle(c, caller);
         (c.get("requestLog") as RequestLog).fields.key_id = key.id;
         throw new OpenAIError(
           403,
