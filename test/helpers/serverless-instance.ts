@@ -4,9 +4,13 @@
  * so tests can show what instances share only through the state store.
  */
 import { spawn } from "node:child_process";
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { DYNALITE_CREDENTIALS, DYNALITE_REGION } from "./dynalite";
+import { generateTestAccount, startSimulator, type OciSimulator } from "../simulator";
+import { createStateTable, dynaliteClient, DYNALITE_CREDENTIALS, DYNALITE_REGION, startDynalite } from "./dynalite";
+import { writeConfig, type ConfigSpec } from "./write-config";
 
 const WORKER = resolve(__dirname, "../serverless/workers/serve-instance.ts");
 const ROOT = resolve(__dirname, "../..");
@@ -47,5 +51,42 @@ export function dynamoDbInstanceEnv(configFile: string, endpoint: string, table:
     AWS_REGION: DYNALITE_REGION,
     AWS_ACCESS_KEY_ID: DYNALITE_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: DYNALITE_CREDENTIALS.secretAccessKey,
+  };
+}
+
+/** One deploy's shared parts: a DynamoDB table on dynalite, one OCI account on the simulator, the config. */
+export interface DynamoDbDeploy {
+  sim: OciSimulator;
+  dynaliteEndpoint: string;
+  /** What every instance of this deploy gets (the table "ociai-state"). */
+  env: NodeJS.ProcessEnv;
+  close(): Promise<void>;
+}
+
+/** Starts dynalite with the state table, a simulator and a multi-account config for `apiKey`. */
+export async function startDynamoDbDeploy(apiKey: string, settings?: ConfigSpec["settings"]): Promise<DynamoDbDeploy> {
+  const dynalite = await startDynalite();
+  const client = dynaliteClient(dynalite.endpoint);
+  await createStateTable(client, "ociai-state");
+  client.destroy();
+  const dir = mkdtempSync(join(tmpdir(), "ociai-deploy-"));
+  const { account, privateKeyPem } = generateTestAccount();
+  writeFileSync(join(dir, "0.pem"), privateKeyPem);
+  const sim = await startSimulator({ accounts: [account] });
+  const configFile = writeConfig(dir, {
+    mode: "multi",
+    apiKey,
+    settings,
+    accounts: [{ section: "ACCOUNT_1", keys: { id: "acct1", user: account.user, fingerprint: account.fingerprint, key_file: "0.pem", tenancy: account.tenancy, region: "us-chicago-1", endpoint: sim.url } }],
+  });
+  return {
+    sim,
+    dynaliteEndpoint: dynalite.endpoint,
+    env: dynamoDbInstanceEnv(configFile, dynalite.endpoint, "ociai-state"),
+    close: async () => {
+      await sim.close();
+      await dynalite.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }

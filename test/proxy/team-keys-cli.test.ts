@@ -8,12 +8,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import OpenAI from "openai";
 import { runCli, runToExit, type RunningCli } from "../helpers/cli-process";
+import { writeConfig } from "../helpers/write-config";
 import { generateTestAccount, startSimulator, type OciSimulator } from "../simulator";
 
 const ADMIN_KEY = "sk-cli-admin-0123456789abcdef";
 let dir: string;
 let sim: OciSimulator;
-let configFile: string;
 let stateFile: string;
 
 beforeAll(async () => {
@@ -21,26 +21,13 @@ beforeAll(async () => {
   const { account, privateKeyPem } = generateTestAccount();
   writeFileSync(join(dir, "key.pem"), privateKeyPem);
   sim = await startSimulator({ accounts: [account] });
-  configFile = join(dir, "config.conf");
   stateFile = join(dir, "config.state.json");
-  writeFileSync(
-    configFile,
-    [
-      "[DEFAULT]",
-      `user = ${account.user}`,
-      `fingerprint = ${account.fingerprint}`,
-      "key_file = ./key.pem",
-      `tenancy = ${account.tenancy}`,
-      "region = us-phoenix-1",
-      `endpoint = ${sim.url}`,
-      `api_key = ${ADMIN_KEY}`,
-      "",
-      "[MODELS]",
-      "grok-4 = xai.grok-4",
-      "grok-3 = xai.grok-3",
-      "",
-    ].join("\n"),
-  );
+  writeConfig(dir, {
+    mode: "single",
+    apiKey: ADMIN_KEY,
+    models: { "grok-4": "xai.grok-4", "grok-3": "xai.grok-3" },
+    accounts: [{ section: "DEFAULT", keys: { user: account.user, fingerprint: account.fingerprint, key_file: "./key.pem", tenancy: account.tenancy, region: "us-phoenix-1", endpoint: sim.url } }],
+  });
 });
 afterAll(async () => {
   await sim.close();

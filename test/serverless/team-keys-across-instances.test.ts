@@ -4,47 +4,25 @@
  * works on the other; a revocation on one is refused by the other within
  * OCIAI_STATE_CACHE_MS (1 s); one rpm limit holds across both together.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import OpenAI from "openai";
-import { createStateTable, dynaliteClient, startDynalite } from "../helpers/dynalite";
-import { dynamoDbInstanceEnv, startInstanceProcess, type InstanceProcess } from "../helpers/serverless-instance";
-import { writeConfig } from "../helpers/write-config";
-import { generateTestAccount, startSimulator, type OciSimulator } from "../simulator";
+import { startDynamoDbDeploy, startInstanceProcess, type DynamoDbDeploy, type InstanceProcess } from "../helpers/serverless-instance";
 
 const ADMIN_KEY = "sk-team-keys-across-instances";
 const CACHE_MS = 1_000;
 
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
-let sim: OciSimulator;
-let dir: string;
+let deploy: DynamoDbDeploy;
 let instances: InstanceProcess[] = [];
 
 beforeAll(async () => {
-  dynalite = await startDynalite();
-  const client = dynaliteClient(dynalite.endpoint);
-  await createStateTable(client, "ociai-state");
-  client.destroy();
-  dir = mkdtempSync(join(tmpdir(), "ociai-team-keys-"));
-  const { account, privateKeyPem } = generateTestAccount();
-  writeFileSync(join(dir, "0.pem"), privateKeyPem);
-  sim = await startSimulator({ accounts: [account] });
-  const configFile = writeConfig(dir, {
-    mode: "multi",
-    apiKey: ADMIN_KEY,
-    accounts: [{ section: "ACCOUNT_1", keys: { id: "acct1", user: account.user, fingerprint: account.fingerprint, key_file: "0.pem", tenancy: account.tenancy, region: "us-chicago-1", endpoint: sim.url } }],
-  });
+  deploy = await startDynamoDbDeploy(ADMIN_KEY);
   // The default cache period, said out loud: the test's promise is "within 1 s".
-  const env = { ...dynamoDbInstanceEnv(configFile, dynalite.endpoint, "ociai-state"), OCIAI_STATE_CACHE_MS: String(CACHE_MS) };
+  const env = { ...deploy.env, OCIAI_STATE_CACHE_MS: String(CACHE_MS) };
   instances = await Promise.all([startInstanceProcess(env), startInstanceProcess(env)]);
 }, 60_000);
 
 afterAll(async () => {
   await Promise.all(instances.map((instance) => instance.stop()));
-  await sim.close();
-  await dynalite.close();
-  rmSync(dir, { recursive: true, force: true });
+  await deploy.close();
 });
 
 async function adminCall(instance: InstanceProcess, method: string, path: string, body?: unknown): Promise<any> {
