@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { DEFAULT_STATE_CACHE_MS } from "../config/state-cache-ms";
 import { TeamKeys } from "../keys/team-keys";
 import type { Logger } from "../log/logger";
 import { FileStateStore } from "../state/file-state-store";
@@ -25,7 +26,7 @@ export interface LocalTeamKeys {
  *   // on shutdown, after the last request:
  *   await local.flush();
  */
-export async function openTeamKeys(stateFile: string | false, { cacheMs, logger }: { cacheMs?: number; logger: Logger }): Promise<LocalTeamKeys> {
+export async function openTeamKeys(stateFile: string | false, { cacheMs = DEFAULT_STATE_CACHE_MS, logger }: { cacheMs?: number; logger: Logger }): Promise<LocalTeamKeys> {
   let store: FileStateStore | undefined;
   if (stateFile !== false) {
     try {
@@ -37,7 +38,9 @@ export async function openTeamKeys(stateFile: string | false, { cacheMs, logger 
       });
     }
   }
-  const keys = new TeamKeys(store ?? new MemoryStateStore(), { cacheMs, logger });
+  // Usage reaches the file every half cache period, and twice a second even with a cache of 0.
+  const flushMs = cacheMs ? cacheMs / 2 : 500;
+  const keys = new TeamKeys(store ?? new MemoryStateStore(), { cacheMs, flushMs, logger });
   return {
     keys,
     file: store?.path,
