@@ -1,14 +1,17 @@
 /**
  * The `ociai-proxy` CLI: loads the config, builds the account clients and serves the
  * OpenAI-compatible API until SIGTERM/SIGINT, letting in-flight streams finish.
+ * `ociai-proxy keys …` manages team keys on a running proxy instead.
  */
 import { existsSync } from "node:fs";
 import { version } from "../package.json";
 import { loadConfig } from "../shared/config/load-config";
+import { stateCacheMs } from "../shared/config/state-cache-ms";
 import { escapeControl } from "../shared/log/escape-control";
 import { batchedLineWriter } from "../shared/log/batched-line-writer";
 import { loggerFromEnv } from "../shared/log/logger";
 import { startProxy } from "../shared/server/start-proxy";
+import { runKeysCommand } from "./lib/keys-command";
 import { parseCliArgs, USAGE, type CliArgs } from "./lib/parse-cli-args";
 
 const SHUTDOWN_GRACE_MS = Number(process.env.OCIAI_SHUTDOWN_GRACE_MS ?? 30_000);
@@ -31,6 +34,14 @@ function missingConfigHint(args: CliArgs): string {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === "keys") {
+    process.exitCode = await runKeysCommand(process.argv.slice(3), {
+      env: process.env,
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    });
+    return;
+  }
   let args;
   try {
     args = parseCliArgs(process.argv.slice(2));
@@ -51,8 +62,10 @@ async function main(): Promise<void> {
 
   if (!existsSync(args.config)) fail(missingConfigHint(args));
   let config;
+  let cacheMs;
   try {
     config = loadConfig(args.config, { multiAccount: args.multiAccount });
+    cacheMs = stateCacheMs(process.env);
   } catch (err) {
     fail((err as Error).message);
   }
@@ -72,7 +85,7 @@ async function main(): Promise<void> {
 
   let proxy;
   try {
-    proxy = await startProxy({ config, logger, port: args.port, host: args.host });
+    proxy = await startProxy({ config, logger, port: args.port, host: args.host, stateFile: process.env.OCIAI_STATE_FILE || undefined, stateCacheMs: cacheMs });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EADDRINUSE") fail(`port ${args.port} is already in use on ${args.host}; stop the other server or pass -port`);
@@ -80,6 +93,7 @@ async function main(): Promise<void> {
     fail((err as Error).message);
   }
   logger.info("OCI clients initialized successfully", { accounts: config.accounts.length });
+  if (proxy.stateFile) logger.info(`Team keys are kept in ${proxy.stateFile} (manage them with: npx ociai-proxy keys --help)`);
   logger.info(`Starting server on port ${proxy.port}`, { url: `${proxy.url}/v1` });
 
   let stopping = false;

@@ -63,11 +63,18 @@ export const ROUTES: readonly GatewayRoute[] = [
   { method: "GET", path: "/stats/concurrency", fn: "models", streaming: BUFFERED },
   { method: "GET", path: "/stats/circuit-breaker", fn: "models", streaming: BUFFERED },
   { method: "GET", path: "/stats/queue", fn: "models", streaming: BUFFERED },
+  { method: "GET", path: "/stats/keys", fn: "models", streaming: BUFFERED },
   // Observability: Prometheus scrapes, the dashboard page and its charts' data.
   { method: "GET", path: "/stats/series", fn: "models", streaming: BUFFERED },
   { method: "GET", path: "/metrics", fn: "models", streaming: BUFFERED },
   { method: "GET", path: "/dashboard", fn: "models", streaming: BUFFERED },
   { method: "POST", path: "/admin/circuit-breaker/reset", fn: "models", streaming: BUFFERED },
+  // Team keys' admin API (admin key only).
+  { method: "GET", path: "/admin/keys", fn: "models", streaming: BUFFERED },
+  { method: "POST", path: "/admin/keys", fn: "models", streaming: BUFFERED },
+  { method: "GET", path: "/admin/keys/{id}", fn: "models", streaming: BUFFERED },
+  { method: "PATCH", path: "/admin/keys/{id}", fn: "models", streaming: BUFFERED },
+  { method: "DELETE", path: "/admin/keys/{id}", fn: "models", streaming: BUFFERED },
 ];
 
 /** The gateways' paths, each with its routes in table order (OPTIONS goes to the first one's function). */

@@ -10,6 +10,7 @@ export interface CliArgs {
 }
 
 export const USAGE = `Usage: ociai-proxy [-port 8080] [-config ./config.conf] [-multi-account] [-host 0.0.0.0]
+       ociai-proxy keys create|list|show|update|revoke …   (team keys on a running proxy; keys --help)
 
 An OpenAI-compatible gateway in front of OCI Generative AI.
 
@@ -23,7 +24,8 @@ An OpenAI-compatible gateway in front of OCI Generative AI.
 Flags take one or two dashes, and "-port 9000" or "-port=9000".
 
 Environment: OCIAI_LOG_FORMAT=json (default text), OCIAI_LOG_LEVEL=warn|error (default info),
-OCIAI_SHUTDOWN_GRACE_MS (default 30000).
+OCIAI_SHUTDOWN_GRACE_MS (default 30000), OCIAI_STATE_FILE (team keys; default the config's
+name with .state.json, beside it), OCIAI_STATE_CACHE_MS (default 1000).
 
 First run: cp config/config.conf config.conf, fill in user, fingerprint, key_file, tenancy and
 region, start, then check the account: curl -H "Authorization: Bearer <api_key>" localhost:8080/test-oci`;

@@ -5,14 +5,17 @@ import type { Logger } from "../log/logger";
 import { clip } from "../openai/clip";
 import { MethodNotAllowedError, NotFoundError } from "../openai/errors";
 import { probeAccounts } from "../chat/probe-account";
+import { adminKeysRoutes, keyStatsRoutes } from "../keys/admin-keys-routes";
+import type { TeamKey } from "../keys/key-registry";
+import { TeamKeys } from "../keys/team-keys";
 import type { AccountPool } from "../pool/account-pool";
 import { MemoryStateStore } from "../state/memory-state-store";
 import { ResponseStore } from "../state/response-store";
 import { allowedMethodsOf } from "./allowed-methods";
+import { callerAuth } from "./caller-auth";
 import { keepSlowAnswersAlive, type SlowAnswerPolicy } from "./keep-slow-answers-alive";
 import { renderError } from "./render-error";
 import { RequestLog, type RequestTelemetry } from "./request-log";
-import { requireApiKey } from "./require-api-key";
 import { chatCompletionsHandler } from "./routes/chat-completions";
 import { embeddingsHandler } from "./routes/embeddings";
 import { messagesHandlers } from "./routes/messages";
@@ -40,24 +43,28 @@ export interface AppDeps {
   requestLines?: RequestLineFormat;
   /** Whose requests the dashboard's series see: this "process" (default) or this serverless "instance". */
   seriesScope?: SeriesScope;
+  /** Team keys on the deployment's state store; default: in process memory (gone on restart). */
+  teamKeys?: TeamKeys;
 }
 
 /** What the CLI keeps of stored responses in memory before dropping the oldest. */
 const MEMORY_RESPONSES_BYTES = 64 * 1024 * 1024;
 
-export type AppEnv = { Variables: { requestLog: RequestLog } };
+export type AppEnv = { Variables: { requestLog: RequestLog; teamKey?: TeamKey } };
 
 /**
  * The whole HTTP surface on web-standard Request/Response, shared by the local server,
- * Lambda and OCI Functions adapters.
+ * Lambda and OCI Functions adapters. The config's api_key is the admin key (every route);
+ * team keys reach the model endpoints and /health only.
  *
  * @example
  *   const app = createApp({ config, pool, logger });
  *   const res = await app.fetch(new Request("http://proxy/v1/models", { headers: { authorization: `Bearer ${key}` } }));
  */
-export function createApp({ config, pool, logger, responses, slowAnswers, tracer, requestLines = "log", seriesScope = "process" }: AppDeps): Hono<AppEnv> {
+export function createApp({ config, pool, logger, responses, slowAnswers, tracer, requestLines = "log", seriesScope = "process", teamKeys }: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const auth = requireApiKey(config.apiKey);
+  const keys = teamKeys ?? new TeamKeys(new MemoryStateStore(), { logger });
+  const { models: auth, admin: adminAuth } = callerAuth(config.apiKey, keys);
   const modelNames = [...config.models.keys()];
   const metrics = new ProxyMetrics({
     models: modelNames,
@@ -67,7 +74,7 @@ export function createApp({ config, pool, logger, responses, slowAnswers, tracer
   });
   const telemetry: RequestTelemetry = { lines: requestLineWriter(requestLines, logger), metrics, tracer };
   const models = modelsHandlers(config.models);
-  const core = { config, pool };
+  const core = { config, pool, keys };
   const chat = chatCompletionsHandler(core);
   const embeddings = embeddingsHandler(core);
   const responseStore = responses ?? new ResponseStore(new MemoryStateStore({ maxBytes: MEMORY_RESPONSES_BYTES }), config.server.responsesTtlMs);
@@ -86,7 +93,7 @@ export function createApp({ config, pool, logger, responses, slowAnswers, tracer
   const anyOrigin = config.server.corsOrigins.includes("*");
   const corsHeaders = cors({
     origin: anyOrigin ? "*" : config.server.corsOrigins,
-    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+    allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
     // Empty = reflect Access-Control-Request-Headers (SDKs send x-stainless-* headers).
     allowHeaders: [],
     exposeHeaders: ["retry-after", "x-request-id"],
@@ -106,15 +113,18 @@ export function createApp({ config, pool, logger, responses, slowAnswers, tracer
     return c.json({ status: "ok", mode: config.mode, accounts: { total: pool.members.length, enabled: enabled.length, healthy } });
   });
 
-  const statsAuth: MiddlewareHandler = config.server.statsPublic ? (_c, next) => next() : auth;
+  const statsAuth: MiddlewareHandler = config.server.statsPublic ? (_c, next) => next() : adminAuth;
   app.use("/stats", statsAuth);
   app.use("/stats/*", statsAuth);
-  app.use("/admin/*", auth);
+  app.use("/admin/*", adminAuth);
   app.route("/", statsRoutes(pool));
+  app.route("/", keyStatsRoutes({ keys }));
   app.route("/", adminRoutes(pool));
+  app.route("/", adminKeysRoutes({ keys, knownModels: new Set(config.models.keys()) }));
   // The page is public (it holds no data and asks for the key); its data routes are /stats/*.
   app.route("/", dashboardRoutes({ series: metrics.series! }));
-  app.route("/", metricsRoute({ metrics, auth: config.server.metricsPublic ? undefined : auth, refresh: () => pool.refreshShared() }));
+  // Like /stats: the admin key (a scrape names every team key's id and usage).
+  app.route("/", metricsRoute({ metrics, auth: config.server.metricsPublic ? undefined : adminAuth, refresh: () => pool.refreshShared() }));
 
   for (const prefix of ["/v1", ""]) {
     app.post(`${prefix}/chat/completions`, auth, slow(chat));
@@ -129,7 +139,7 @@ export function createApp({ config, pool, logger, responses, slowAnswers, tracer
     app.post(`${prefix}/messages/count_tokens`, auth, messages.countTokens);
   }
 
-  app.get("/test-oci", auth, async (c) => {
+  app.get("/test-oci", adminAuth, async (c) => {
     const results = await probeAccounts(config, pool.accounts);
     const ok = results.every((r) => r.ok);
     return c.json({ ok, accounts: results }, ok ? 200 : 502);

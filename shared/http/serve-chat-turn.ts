@@ -2,12 +2,20 @@ import type { Context } from "hono";
 import { chatEventStream, type ChunkEncoder } from "../chat/chat-event-stream";
 import { encodeCompletion } from "../chat/encode-completion";
 import { runChatTurn, type ChatCore } from "../chat/run-chat-turn";
+import type { TeamKeys } from "../keys/team-keys";
 import type { ChatCompletion, ChatCompletionRequest } from "../openai/chat-types";
 import type { CompletionIdentity } from "../oci/translate/from-oci-chat-response";
+import { admitTeamKey, finishAdmission } from "./admit-team-key";
 import { clientSignal } from "./client-signal";
 import { padStreamWith } from "./keep-slow-answers-alive";
 import type { RequestLog } from "./request-log";
 import { SSE_HEADERS } from "./sse";
+
+/** What the front doors run on: the chat core, and the team keys they admit requests against. */
+export interface FrontDoorCore extends ChatCore {
+  /** Absent: only the admin key exists (as in tests of the core). */
+  keys?: TeamKeys;
+}
 
 /** How one front door answers: its stream encoding and its whole-answer body. */
 export interface FrontDoorOutput {
@@ -22,19 +30,22 @@ export interface FrontDoorOutput {
  * every front door: a stream through the door's encoder (keep-alives, in-band errors, the
  * request log finished when the stream ends), or the door's JSON body, or, when the
  * client asked for a stream but OCI answered whole (force_non_stream), that answer
- * replayed through the same encoder.
+ * replayed through the same encoder. A team key is admitted first and its tokens counted
+ * when the answer ends.
  *
  * @example
  *   return serveChatTurn(c, core, request, ociModelId, identity, { encoder: () => chatEncoder, body: (c) => c });
  */
 export async function serveChatTurn(
   c: Context,
-  core: ChatCore,
+  core: FrontDoorCore,
   request: ChatCompletionRequest,
   ociModelId: string,
   identity: CompletionIdentity,
   output: FrontDoorOutput,
 ): Promise<Response> {
+  const admitting = admitTeamKey(c, core, request.model, ociModelId);
+  const admission = admitting && (await admitting);
   const log = c.get("requestLog") as RequestLog;
   const wantsStream = request.stream === true;
   log.fields.stream = wantsStream;
@@ -54,6 +65,7 @@ export async function serveChatTurn(
       onEnd: (outcome, usage) => {
         log.finishReason(turn.translator.finishReason);
         log.finishCall(outcome, usage);
+        finishAdmission(admission, usage, request);
       },
       onFirstChunk: () => log.firstToken(),
     });
@@ -61,6 +73,7 @@ export async function serveChatTurn(
     return new Response(body, { status: 200, headers: SSE_HEADERS });
   }
   const { usage, choices } = turn.completion;
+  finishAdmission(admission, usage, request);
   if (usage) log.usage(turn.account, usage.prompt_tokens, usage.completion_tokens);
   for (const choice of choices) log.finishReason(choice.finish_reason);
   if (!encoder) return c.json(await output.body(turn.completion));

@@ -8,16 +8,22 @@ import type { Logger } from "../log/logger";
 import { createAccounts } from "../pool/create-accounts";
 import { AccountPool } from "../pool/account-pool";
 import { HealthChecker } from "../pool/health-checker";
+import type { TeamKeys } from "../keys/team-keys";
+import { stateFileFor } from "../state/file-state-store";
 import { startTracing } from "../tracing/start-tracing";
+import { openTeamKeys } from "./open-team-keys";
 
 export interface RunningProxy {
   url: string;
   port: number;
   pool: AccountPool;
+  teamKeys: TeamKeys;
+  /** The file team keys are kept in (undefined: memory only). */
+  stateFile: string | undefined;
   /**
    * Stops accepting connections and waits for in-flight requests (streams included) to
-   * finish, up to `graceMs`; then cuts whatever is left and waits (briefly) for those
-   * requests to write their log lines.
+   * finish, up to `graceMs`; then cuts whatever is left, waits (briefly) for those
+   * requests to write their log lines, and writes team keys' usage to the state file.
    */
   close(graceMs?: number): Promise<void>;
 }
@@ -35,6 +41,13 @@ export interface StartOptions {
   startupCheck?: boolean;
   /** Where the standard OTEL_* variables are read (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Where team keys (hashes only) and their usage are kept: default the state file beside
+   * the config (`config.conf` → `config.state.json`); false keeps them in memory.
+   */
+  stateFile?: string | false;
+  /** How long the cached view of team keys is trusted (OCIAI_STATE_CACHE_MS; default 1000). */
+  stateCacheMs?: number;
 }
 
 /** A client must start sending its headers within this long of connecting (or of its last request). */
@@ -45,10 +58,12 @@ const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 const LOG_FLUSH_MS = 2_000;
 
 /** Builds the accounts and the app, and serves it over node:http. */
-export async function startProxy({ config, logger, port, host = "0.0.0.0", startupCheck = true, env = process.env }: StartOptions): Promise<RunningProxy> {
+export async function startProxy(options: StartOptions): Promise<RunningProxy> {
+  const { config, logger, port, host = "0.0.0.0", startupCheck = true, env = process.env } = options;
   const [accounts, tracer] = await Promise.all([createAccounts(config), startTracing(env, logger)]);
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger });
-  const app = createApp({ config, pool, logger, tracer });
+  const local = await openTeamKeys(options.stateFile ?? stateFileFor(config.file), { cacheMs: options.stateCacheMs, logger });
+  const app = createApp({ config, pool, logger, tracer, teamKeys: local.keys });
   const health = new HealthChecker(pool, config, logger);
   const { clientTimeoutMs, maxConnections } = config.server;
 
@@ -96,9 +111,13 @@ export async function startProxy({ config, logger, port, host = "0.0.0.0", start
     url: `http://${shownHost}:${address.port}`,
     port: address.port,
     pool,
+    teamKeys: local.keys,
+    stateFile: local.file,
     close: async (graceMs = 10_000) => {
       health.stop();
       await closeGracefully(http, unused, pool, graceMs, logger);
+      // The last requests' usage: written once they have all ended.
+      await local.flush();
       // Every request has ended its span by now: export them before the process goes.
       await tracer?.shutdown();
     },

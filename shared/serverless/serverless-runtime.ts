@@ -1,8 +1,10 @@
 import { join } from "node:path";
 import { isMultiAccountFile } from "../config/check-config-file";
 import { loadConfig } from "../config/load-config";
+import { stateCacheMs } from "../config/state-cache-ms";
 import type { ProxyConfig } from "../config/types";
 import { createApp } from "../http/create-app";
+import { TeamKeys } from "../keys/team-keys";
 import type { SlowAnswerPolicy } from "../http/keep-slow-answers-alive";
 import { loggerFromEnv, type Logger } from "../log/logger";
 import { AccountPool } from "../pool/account-pool";
@@ -10,6 +12,7 @@ import { systemClock } from "../pool/clock";
 import { createAccounts } from "../pool/create-accounts";
 import { SharedPoolState } from "../pool/shared-pool-state";
 import type { RequestLineFormat } from "../metrics/request-line-writer";
+import { MemoryStateStore } from "../state/memory-state-store";
 import { ResponseStore } from "../state/response-store";
 import type { ProxyTracer } from "../tracing/proxy-tracer";
 import { startTracing } from "../tracing/start-tracing";
@@ -23,9 +26,10 @@ export interface ServerlessRuntime {
   logger: Logger;
   /** Only when OTEL_* turned tracing on. */
   tracer?: ProxyTracer;
+  teamKeys: TeamKeys;
   /**
    * What must be written before an invocation ends (its process may be frozen right after):
-   * shared-state writes and the invocation's spans.
+   * shared-state writes (pool counters, team keys' usage) and the invocation's spans.
    */
   flush(): Promise<void>;
 }
@@ -90,7 +94,8 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
   }
 
   const accounts = await createAccounts(config);
-  const shared = store && new SharedPoolState(store, systemClock, logger, { cacheMs: Number(env.OCIAI_STATE_CACHE_MS ?? 1_000) });
+  const cacheMs = stateCacheMs(env);
+  const shared = store && new SharedPoolState(store, systemClock, logger, { cacheMs });
   const pool = new AccountPool(accounts, config.pool, config.breaker, { logger, shared });
   const padding = slowAnswers && {
     afterMs: positiveMs(env.OCIAI_PAD_AFTER_MS, "OCIAI_PAD_AFTER_MS") ?? slowAnswers.afterMs,
@@ -98,11 +103,15 @@ export async function createServerlessRuntime({ env, bundleDir, secrets, apiKeyS
   };
   // Stored responses live in the shared store too, so a follow-up can land on any instance.
   const responses = store && new ResponseStore(store, config.server.responsesTtlMs);
-  const app = createApp({ config, pool, logger, responses, slowAnswers: padding, tracer, requestLines, seriesScope: "instance" });
+  // Team keys on the same store, so a key created or revoked on one instance holds on all
+  // of them within cacheMs; usage is written when each invocation ends (flush), never timed:
+  // a frozen function runs no timers.
+  const teamKeys = new TeamKeys(store ?? new MemoryStateStore(), { cacheMs, flushMs: 0, logger });
+  const app = createApp({ config, pool, logger, responses, slowAnswers: padding, tracer, requestLines, seriesScope: "instance", teamKeys });
   const flush = async () => {
-    await Promise.all([pool.flushShared(), tracer?.flush()]);
+    await Promise.all([pool.flushShared(), teamKeys.flush(), tracer?.flush()]);
   };
-  return { config, pool, app, logger, tracer, flush };
+  return { config, pool, app, logger, tracer, teamKeys, flush };
 }
 
 function positiveMs(text: string | undefined, name: string): number | undefined {

@@ -6,6 +6,8 @@ export interface StoredResponse<Response = unknown, Item = unknown> {
   response: Response;
   /** The conversation the response answered: earlier turns' items, then its own input. */
   input: Item[];
+  /** The id of the team key that created it (absent: the admin key). Only that key, and the admin key, can see it. */
+  owner?: string;
 }
 
 /** Above this much JSON a record is stored gzipped: DynamoDB items stop at 400 KB. */

@@ -106,7 +106,7 @@ describe("AWS stack from the example config", () => {
     for (const permission of permissions) {
       expect(permission.principal).toBe("apigateway.amazonaws.com");
       expect(permission.action).toBe("lambda:InvokeFunction");
-      expect(String(permission.source_arn)).toMatch(new RegExp(`^\\$\\{${api.replace(/\./g, "\\.")}\\.execution_arn\\}/\\*/(GET|HEAD|POST|DELETE|OPTIONS)/`));
+      expect(String(permission.source_arn)).toMatch(new RegExp(`^\\$\\{${api.replace(/\./g, "\\.")}\\.execution_arn\\}/\\*/(GET|HEAD|POST|PATCH|DELETE|OPTIONS)/`));
     }
     expect(permissions.map((p) => p.source_arn)).toContainEqual(expect.stringMatching(/\/\*\/POST\/v1\/chat\/completions$/));
     expect(permissions.map((p) => p.source_arn)).toContainEqual(expect.stringMatching(/\/\*\/GET\/v1\/models\/\*$/));

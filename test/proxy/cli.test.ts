@@ -2,13 +2,12 @@
  * The built `ociai-proxy` CLI as a user runs it: flags, start-up lines, the generated
  * API key written into the config, and a graceful stop that lets a stream finish.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { CLI, runCli as runCliIn, runToExit as runToExitIn, type RunningCli } from "../helpers/cli-process";
 import { generateTestAccount, startSimulator, type OciSimulator } from "../simulator";
-
-const CLI = resolve(__dirname, "../../dist/cli/ociai-proxy.js");
 
 let dir: string;
 let sim: OciSimulator;
@@ -46,34 +45,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  port: number;
-  exited: Promise<number | null>;
-}
-
-async function runCli(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setInterval(() => {
-      const match = /Starting server on port (\d+)/.exec(output);
-      if (match) {
-        clearInterval(timer);
-        resolvePort(Number(match[1]));
-      }
-    }, 20);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`CLI exited during start-up:\n${output}`));
-    });
-  });
-  return { child, output: () => output, port, exited };
-}
+type Running = RunningCli;
+const runCli = (args: string[]) => runCliIn(args, { cwd: dir });
 
 test("starts with -port/-config, writes a generated key into the config keeping every other line, and serves it", async () => {
   const cli = await runCli(["-port", "0", "-config", "config.conf"]);
@@ -145,14 +118,7 @@ test("an unknown flag prints usage and exits 2", async () => {
   expect(err).toContain("Usage: ociai-proxy");
 });
 
-function runToExit(args: string[], cwd = dir): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (d) => (stdout += d));
-  child.stderr!.on("data", (d) => (stderr += d));
-  return new Promise((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
-}
+const runToExit = (args: string[], cwd = dir) => runToExitIn(args, { cwd });
 
 test("--help and --version answer and exit 0", async () => {
   const help = await runToExit(["--help"]);

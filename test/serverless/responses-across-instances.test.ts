@@ -3,77 +3,26 @@
  * serverless cold start builds it, sharing one DynamoDB table (dynalite). A response
  * created on one is continued, read and deleted on the other, with the official client.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import OpenAI from "openai";
 import { ScanCommand } from "@aws-sdk/client-dynamodb";
-import { createStateTable, dynaliteClient, startDynalite, DYNALITE_CREDENTIALS, DYNALITE_REGION } from "../helpers/dynalite";
-import { writeConfig } from "../helpers/write-config";
-import { generateTestAccount, startSimulator, type OciSimulator } from "../simulator";
+import { dynaliteClient } from "../helpers/dynalite";
+import { startDynamoDbDeploy, startInstanceProcess, type DynamoDbDeploy, type InstanceProcess } from "../helpers/serverless-instance";
 
-const WORKER = resolve(__dirname, "workers/serve-instance.ts");
-const ROOT = resolve(__dirname, "../..");
 const API_KEY = "sk-responses-across-instances";
 
-let dynalite: Awaited<ReturnType<typeof startDynalite>>;
-let sim: OciSimulator;
-let dir: string;
-const instances: ChildProcess[] = [];
+let deploy: DynamoDbDeploy;
+const instances: InstanceProcess[] = [];
 const clients: OpenAI[] = [];
 
-async function startInstance(env: NodeJS.ProcessEnv): Promise<OpenAI> {
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER], { cwd: ROOT, env, stdio: ["pipe", "pipe", "inherit"] });
-  instances.push(child);
-  const line = await new Promise<string>((resolveLine, reject) => {
-    createInterface({ input: child.stdout! }).once("line", resolveLine);
-    child.once("exit", (code) => reject(new Error(`instance exited with ${code}`)));
-  });
-  return new OpenAI({ baseURL: `${JSON.parse(line).url}/v1`, apiKey: API_KEY, maxRetries: 0 });
-}
-
 beforeAll(async () => {
-  dynalite = await startDynalite();
-  const client = dynaliteClient(dynalite.endpoint);
-  await createStateTable(client, "ociai-state");
-  client.destroy();
-  dir = mkdtempSync(join(tmpdir(), "ociai-responses-"));
-  const { account, privateKeyPem } = generateTestAccount();
-  writeFileSync(join(dir, "0.pem"), privateKeyPem);
-  sim = await startSimulator({ accounts: [account] });
-  const configFile = writeConfig(dir, {
-    mode: "multi",
-    apiKey: API_KEY,
-    settings: { responses_ttl: "2d" },
-    accounts: [{ section: "ACCOUNT_1", keys: { id: "acct1", user: account.user, fingerprint: account.fingerprint, key_file: "0.pem", tenancy: account.tenancy, region: "us-chicago-1", endpoint: sim.url } }],
-  });
-  const env = {
-    ...process.env,
-    OCIAI_CONFIG_FILE: configFile,
-    OCIAI_STATE_STORE: "dynamodb",
-    OCIAI_DYNAMODB_TABLE: "ociai-state",
-    OCIAI_LOG_LEVEL: "warn",
-    NODE_NO_WARNINGS: "1",
-    AWS_ENDPOINT_URL_DYNAMODB: dynalite.endpoint,
-    AWS_REGION: DYNALITE_REGION,
-    AWS_ACCESS_KEY_ID: DYNALITE_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: DYNALITE_CREDENTIALS.secretAccessKey,
-  };
-  clients.push(...(await Promise.all([startInstance(env), startInstance(env)])));
+  deploy = await startDynamoDbDeploy(API_KEY, { responses_ttl: "2d" });
+  instances.push(...(await Promise.all([startInstanceProcess(deploy.env), startInstanceProcess(deploy.env)])));
+  clients.push(...instances.map((instance) => new OpenAI({ baseURL: `${instance.url}/v1`, apiKey: API_KEY, maxRetries: 0 })));
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all(
-    instances.map((child) => new Promise((done) => {
-      child.once("exit", done);
-      child.stdin!.end();
-    })),
-  );
-  await sim.close();
-  await dynalite.close();
-  rmSync(dir, { recursive: true, force: true });
+  await Promise.all(instances.map((instance) => instance.stop()));
+  await deploy.close();
 });
 
 test("a response made on one instance is continued, read and deleted on the other", async () => {
@@ -82,7 +31,7 @@ test("a response made on one instance is continued, read and deleted on the othe
   const stream = b.responses.stream({ model: "grok-4", input: "What is my name?", previous_response_id: first.id });
   const second = await stream.finalResponse();
   expect(second.status).toBe("completed");
-  const sent = sim.lastRequest()!.body.chatRequest.messages.map((m: { role: string; content: Array<{ text: string }> }) => [m.role, m.content[0].text]);
+  const sent = deploy.sim.lastRequest()!.body.chatRequest.messages.map((m: { role: string; content: Array<{ text: string }> }) => [m.role, m.content[0].text]);
   expect(sent).toEqual([
     ["USER", "My name is Ada."],
     ["ASSISTANT", first.output_text],
@@ -93,7 +42,7 @@ test("a response made on one instance is continued, read and deleted on the othe
   expect((await a.responses.retrieve(second.id)).output_text).toBe(second.output_text);
 
   // One item per response, with DynamoDB's TTL attribute (seconds) about two days out.
-  const client = dynaliteClient(dynalite.endpoint);
+  const client = dynaliteClient(deploy.dynaliteEndpoint);
   const { Items = [] } = await client.send(new ScanCommand({ TableName: "ociai-state" }));
   client.destroy();
   const stored = Items.filter((item) => item.pk.S!.startsWith("response#"));

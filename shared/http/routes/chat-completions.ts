@@ -2,11 +2,10 @@ import type { Context } from "hono";
 import { randomUUID } from "node:crypto";
 import type { ChunkEncoder } from "../../chat/chat-event-stream";
 import { resolveModel } from "../../chat/resolve-model";
-import type { ChatCore } from "../../chat/run-chat-turn";
 import { validateChatRequest } from "../../openai/validate-chat-request";
 import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
-import { serveChatTurn, type FrontDoorOutput } from "../serve-chat-turn";
+import { serveChatTurn, type FrontDoorCore, type FrontDoorOutput } from "../serve-chat-turn";
 import { DONE_EVENT, KEEP_ALIVE_COMMENT, dataEvent, errorEvent } from "../sse";
 import { clientErrorOf } from "../upstream-failure-to-openai";
 
@@ -22,7 +21,7 @@ const chatCompletionsEncoder: ChunkEncoder = {
 const output: FrontDoorOutput = { encoder: () => chatCompletionsEncoder, body: (completion) => completion };
 
 /** POST /v1/chat/completions: the canonical shape, served as is. */
-export function chatCompletionsHandler(core: ChatCore) {
+export function chatCompletionsHandler(core: FrontDoorCore) {
   const { config } = core;
   return async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;

@@ -1,15 +1,16 @@
 import type { Context } from "hono";
 import { servingModeJson } from "../../chat/chat-details-json";
 import { resolveModel } from "../../chat/resolve-model";
-import type { ProxyConfig } from "../../config/types";
 import { validateEmbeddingsRequest } from "../../openai/validate-embeddings-request";
 import { UpstreamFailure } from "../../oci/upstream-failure";
 import type { AccountPool } from "../../pool/account-pool";
 import { readLeaseJson } from "../../pool/read-lease-json";
 import type { AttemptObserver, ClientSignal } from "../../pool/types";
+import { admitTeamKey } from "../admit-team-key";
 import { clientSignal } from "../client-signal";
 import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
+import type { FrontDoorCore } from "../serve-chat-turn";
 
 /** OCI embeds at most this many inputs per call. */
 const OCI_BATCH = 96;
@@ -22,8 +23,10 @@ interface OciEmbedResult {
 /**
  * POST /v1/embeddings → OCI `embedText`, in batches of 96 inputs sent in parallel (each
  * through the pool, so batches fail over and spread like chats), reassembled in order.
+ * A team key's request counts its prompt tokens (OCI's usage) once every batch is in.
  */
-export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool: AccountPool }) {
+export function embeddingsHandler(core: FrontDoorCore) {
+  const { config, pool } = core;
   const timeouts = { bodyTimeoutMs: config.pool.streamIdleTimeoutMs };
 
   return async (c: Context) => {
@@ -31,6 +34,8 @@ export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool:
     const request = validateEmbeddingsRequest(await readRequestJson(c, config.server.maxBodyBytes));
     const ociModelId = resolveModel(config.models, request.model, "embeddings");
     log.setModel(request.model, ociModelId);
+    const admitting = admitTeamKey(c, core, request.model, ociModelId);
+    const admission = admitting && (await admitting);
     const servingMode = servingModeJson(ociModelId);
 
     const batches: string[][] = [];
@@ -54,6 +59,7 @@ export function embeddingsHandler({ config, pool }: { config: ProxyConfig; pool:
       }));
     });
     log.fields.attempts = attempts;
+    admission?.finish({ promptTokens, completionTokens: 0 });
     return c.json({ object: "list", data, model: request.model, usage: { prompt_tokens: promptTokens, total_tokens: promptTokens } });
   };
 }

@@ -7,18 +7,18 @@ import type { ChunkEncoder } from "../../chat/chat-event-stream";
 import { estimatePromptTokens } from "../../chat/estimate-prompt-tokens";
 import { randomId } from "../../chat/random-id";
 import { resolveModel } from "../../chat/resolve-model";
-import type { ChatCore } from "../../chat/run-chat-turn";
 import { supportsReasoningEffort } from "../../chat/supports-reasoning-effort";
 import type { ChatCompletion } from "../../openai/chat-types";
 import { clip } from "../../openai/clip";
 import { fullResponseToChunks } from "../../oci/translate/full-response-to-chunks";
 import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
-import { serveChatTurn } from "../serve-chat-turn";
+import { checkTeamKeyModel } from "../admit-team-key";
+import { serveChatTurn, type FrontDoorCore } from "../serve-chat-turn";
 import { clientErrorOf } from "../upstream-failure-to-openai";
 
 /** The Anthropic Messages API over the chat core: POST /v1/messages and /v1/messages/count_tokens. */
-export function messagesHandlers(core: ChatCore) {
+export function messagesHandlers(core: FrontDoorCore) {
   const { config } = core;
 
   const translate = async (c: Context, forCounting: boolean) => {
@@ -43,9 +43,10 @@ export function messagesHandlers(core: ChatCore) {
         },
       });
     },
-    /** An estimate: OCI has no token counting (see estimatePromptTokens). */
+    /** An estimate: OCI has no token counting (see estimatePromptTokens). Costs OCI nothing, so it counts against no key limit. */
     countTokens: async (c: Context) => {
-      const { chat } = await translate(c, true);
+      const { request, ociModelId, chat } = await translate(c, true);
+      checkTeamKeyModel(c, core, request.model, ociModelId);
       return c.json({ input_tokens: estimatePromptTokens(chat) });
     },
   };

@@ -2,7 +2,6 @@ import type { Context } from "hono";
 import type { ChunkEncoder } from "../../chat/chat-event-stream";
 import { randomId } from "../../chat/random-id";
 import { resolveModel } from "../../chat/resolve-model";
-import type { ChatCore } from "../../chat/run-chat-turn";
 import { supportsReasoningEffort } from "../../chat/supports-reasoning-effort";
 import type { Logger } from "../../log/logger";
 import type { ChatCompletion } from "../../openai/chat-types";
@@ -17,23 +16,28 @@ import { validateResponsesRequest } from "../../responses/validate-responses-req
 import type { ResponseStore } from "../../state/response-store";
 import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
-import { serveChatTurn } from "../serve-chat-turn";
+import { teamKeyOf } from "../caller-auth";
+import { serveChatTurn, type FrontDoorCore } from "../serve-chat-turn";
 import { KEEP_ALIVE_COMMENT } from "../sse";
 import { clientErrorOf } from "../upstream-failure-to-openai";
 
-type Stored = { response: ResponseObject; input: InputItem[] };
+type Stored = { response: ResponseObject; input: InputItem[]; owner?: string };
 
 /**
  * The OpenAI Responses API over the chat core: POST /v1/responses (stream or not,
  * `previous_response_id` continued from the store), GET / DELETE /v1/responses/{id} and
  * GET /v1/responses/{id}/input_items.
+ *
+ * A team key sees only the responses it created (others answer 404, as if they did not
+ * exist: ids are not secrets a team should be able to probe); the admin key sees all.
  */
-export function responsesHandlers(core: ChatCore, store: ResponseStore, logger: Logger) {
+export function responsesHandlers(core: FrontDoorCore, store: ResponseStore, logger: Logger) {
   const { config } = core;
 
-  const load = async (id: string, param: string | null, code: string | null): Promise<Stored> => {
+  const load = async (c: Context, id: string, param: string | null, code: string | null): Promise<Stored> => {
     const stored = await store.get<ResponseObject, InputItem>(id);
-    if (stored) return stored;
+    const key = teamKeyOf(c);
+    if (stored && (key === undefined || stored.owner === key.id)) return stored;
     const what = param === "previous_response_id" ? "Previous response" : "Response";
     throw new OpenAIError(404, `${what} with id '${clip(id)}' not found.`, "invalid_request_error", param, code);
   };
@@ -45,7 +49,7 @@ export function responsesHandlers(core: ChatCore, store: ResponseStore, logger: 
     log.setModel(request.model, ociModelId);
     let history: InputItem[] | undefined;
     if (request.previous_response_id) {
-      const previous = await load(request.previous_response_id, "previous_response_id", "previous_response_not_found");
+      const previous = await load(c, request.previous_response_id, "previous_response_id", "previous_response_not_found");
       history = [...previous.input, ...previous.response.output];
     }
     const { chat, inputItems, droppedTools } = responsesToChatRequest(request, { history, reasoningEffort: supportsReasoningEffort(ociModelId) });
@@ -60,10 +64,11 @@ export function responsesHandlers(core: ChatCore, store: ResponseStore, logger: 
     };
     // Written before the terminal event goes out, so a follow-up the client sends the moment
     // it reads `response.completed` finds it. A failed write costs the follow-up, not this answer.
+    const owner = teamKeyOf(c)?.id;
     const save = async (response: ResponseObject) => {
       if (!ctx.store) return;
       try {
-        await store.save(ctx.id, { response, input: inputItems });
+        await store.save(ctx.id, owner === undefined ? { response, input: inputItems } : { response, input: inputItems, owner });
       } catch (err) {
         logger.warn("response store: write failed", { response_id: ctx.id, error: (err as Error).message });
       }
@@ -81,14 +86,16 @@ export function responsesHandlers(core: ChatCore, store: ResponseStore, logger: 
 
   return {
     create,
-    get: async (c: Context) => c.json((await load(c.req.param("id") ?? "", null, null)).response),
+    get: async (c: Context) => c.json((await load(c, c.req.param("id") ?? "", null, null)).response),
     delete: async (c: Context) => {
       const id = c.req.param("id") ?? "";
-      if (!(await store.delete(id))) await load(id, null, null);
+      // A team key first proves the response is its own.
+      if (teamKeyOf(c) !== undefined) await load(c, id, null, null);
+      if (!(await store.delete(id))) await load(c, id, null, null);
       return c.json({ id, object: "response", deleted: true });
     },
     inputItems: async (c: Context) => {
-      const { input } = await load(c.req.param("id") ?? "", null, null);
+      const { input } = await load(c, c.req.param("id") ?? "", null, null);
       const limit = Math.min(100, Math.max(1, Number(c.req.query("limit") ?? 20) || 20));
       // OpenAI lists input items newest first unless asked otherwise.
       const ordered = c.req.query("order") === "asc" ? input : [...input].reverse();
