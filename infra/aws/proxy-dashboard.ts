@@ -5,7 +5,7 @@ import { EMF_NAMESPACE } from "../../shared/metrics/emf-request-line";
 export interface ProxyDashboardProps {
   namePrefix: string;
   region: string;
-  /** The chat Lambda's name, for its throttles and concurrency. */
+  /** The chat Lambda's name, for its throttles and concurrency, and its log group (team keys' usage). */
   chatFunctionName: string;
 }
 
@@ -15,7 +15,9 @@ type MetricRow = (string | Record<string, unknown>)[];
  * A CloudWatch dashboard over the metrics the functions emit as Embedded Metric Format log
  * lines (namespace {@link EMF_NAMESPACE}): requests and failures, latency and time to first
  * token percentiles, and per-model requests and tokens through SEARCH expressions (so it
- * follows the [MODELS] in use without redeploying), plus the chat function's throttles.
+ * follows the [MODELS] in use without redeploying), plus the chat function's throttles and
+ * a Logs Insights table of requests and tokens per team key (`key_id` is a plain field of the
+ * lines, not a dimension: each model × key pair would be a billed custom metric).
  *
  * @example
  *   new ProxyDashboard(this, "dashboard", { namePrefix, region, chatFunctionName: chat.fn.functionName });
@@ -51,6 +53,14 @@ export class ProxyDashboard extends Construct {
           ["AWS/Lambda", "Throttles", "FunctionName", props.chatFunctionName, { stat: "Sum" }],
           ["AWS/Lambda", "ConcurrentExecutions", "FunctionName", props.chatFunctionName, { stat: "Maximum" }],
         ]),
+        {
+          type: "log",
+          x: 0,
+          y: 24,
+          width: 24,
+          height: 6,
+          properties: { title: "Team keys: requests and tokens (admin key: no key_id)", region, view: "table", query: keyUsageQuery(`/aws/lambda/${props.chatFunctionName}`) },
+        },
       ],
     };
     this.dashboard = new CloudwatchDashboard(this, "dashboard", {
@@ -58,4 +68,20 @@ export class ProxyDashboard extends Construct {
       dashboardBody: JSON.stringify(body),
     });
   }
+}
+
+/**
+ * Logs Insights over the chat function's request lines: requests, failures and tokens per
+ * team key (`key_id`; the admin key's lines have none).
+ *
+ * @example
+ *   keyUsageQuery("/aws/lambda/ociai-proxy-chat");
+ */
+export function keyUsageQuery(logGroup: string): string {
+  return [
+    `SOURCE '${logGroup}'`,
+    "filter ispresent(key_id) and ispresent(Requests)",
+    "stats sum(Requests) as requests, sum(Failed) as failed, sum(PromptTokens) as prompt_tokens, sum(CompletionTokens) as completion_tokens by key_id",
+    "sort completion_tokens desc",
+  ].join(" | ");
 }

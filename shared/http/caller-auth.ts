@@ -56,7 +56,7 @@ export function callerAuth(adminKey: string, teamKeys: TeamKeys): CallerAuth {
     } catch (err) {
       if (!(err instanceof KeyRefusedError)) throw err;
       // A known key that is revoked or expired: the log says whose.
-      if ("keyId" in err.refusal && err.refusal.keyId) (c.get("requestLog") as RequestLog).fields.key_id = err.refusal.keyId;
+      if ("keyId" in err.refusal && err.refusal.keyId) (c.get("requestLog") as RequestLog).setCaller(err.refusal.keyId);
       throw toOpenAIKeyError(err.refusal, err.message);
     }
   };
@@ -66,10 +66,12 @@ export function callerAuth(adminKey: string, teamKeys: TeamKeys): CallerAuth {
     // The admin key goes straight to next(): no promise of its own on the hot path.
     models: async (c, next) => {
       const caller = identify(tokenOf(c));
-      if (caller !== undefined) {
+      if (caller === undefined) {
+        (c.get("requestLog") as RequestLog).setCaller(undefined);
+      } else {
         const key = await settle(c, caller);
         c.set("teamKey", key);
-        (c.get("requestLog") as RequestLog).fields.key_id = key.id;
+        (c.get("requestLog") as RequestLog).setCaller(key.id);
       }
       await next();
     },
@@ -77,7 +79,7 @@ export function callerAuth(adminKey: string, teamKeys: TeamKeys): CallerAuth {
       const caller = identify(tokenOf(c));
       if (caller !== undefined) {
         const key = await settle(c, caller);
-        (c.get("requestLog") as RequestLog).fields.key_id = key.id;
+        (c.get("requestLog") as RequestLog).setCaller(key.id);
         throw new OpenAIError(
           403,
           "This endpoint needs the admin key (the proxy's api_key). Team keys may call only the model endpoints " +

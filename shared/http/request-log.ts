@@ -1,6 +1,6 @@
 import type { LogFields } from "../log/logger";
 import { attemptRecord } from "../metrics/attempt-event";
-import { attemptOutcome, endpointOf, type Endpoint } from "../metrics/metric-labels";
+import { ADMIN_KEY_LABEL, attemptOutcome, endpointOf, NO_KEY_LABEL, type Endpoint } from "../metrics/metric-labels";
 import type { ProxyMetrics, RouteMetrics } from "../metrics/proxy-metrics";
 import type { RequestLineWriter } from "../metrics/request-line-writer";
 import type { RequestRecord } from "../metrics/request-record";
@@ -45,6 +45,8 @@ export class RequestLog implements AttemptObserver {
   private ociModel: string | undefined;
   private finishReasons: string[] | undefined;
   private errorType: string | undefined;
+  /** The metrics' `key` label: who called (set by authentication, before the model is known). */
+  private key = NO_KEY_LABEL;
 
   constructor(
     private readonly telemetry: RequestTelemetry,
@@ -69,12 +71,25 @@ export class RequestLog implements AttemptObserver {
     }
   }
 
+  /**
+   * Who sent the request, once authentication knows: a team key's id (logged as `key_id`;
+   * also a revoked or expired key's, for its 401), or undefined for the admin key. Call it
+   * before {@link setModel}.
+   */
+  setCaller(keyId: string | undefined): void {
+    if (keyId === undefined) {
+      this.key = ADMIN_KEY_LABEL;
+    } else {
+      this.key = keyId;
+      this.fields.key_id = keyId;
+    }
+  }
+
   /** The request names `model`, a configured name ([MODELS]) served by OCI's `ociModel`. */
   setModel(model: string, ociModel: string): void {
     this.fields.model = model;
     this.ociModel = ociModel;
-    // Team keys: a `key` label (the key's configured id) joins endpoint and model here.
-    if (this.endpoint) this.route = this.telemetry.metrics?.route(this.endpoint, model);
+    if (this.endpoint) this.route = this.telemetry.metrics?.route(this.endpoint, model, this.key);
     this.trace?.setModel(model, ociModel);
   }
 
@@ -150,7 +165,7 @@ export class RequestLog implements AttemptObserver {
     let record: RequestRecord | undefined;
     const endpoint = this.endpoint;
     if (endpoint) {
-      (this.route ?? metrics?.route(endpoint, undefined))?.finished(status, durationMs);
+      (this.route ?? metrics?.route(endpoint, undefined, this.key))?.finished(status, durationMs);
       this.trace?.end({
         status,
         account: fields.account as string | undefined,

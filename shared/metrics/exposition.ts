@@ -50,6 +50,11 @@ export class HistogramCounts {
     this.counts = new Float64Array(bounds.length);
   }
 
+  /** How many values were observed. */
+  get observations(): number {
+    return this.count;
+  }
+
   observe(value: number): void {
     const bounds = this.bounds;
     let i = 0;

@@ -1,9 +1,10 @@
 import type { CallOutcome } from "../pool/types";
 
 /**
- * Label values the metrics accept. Every one comes from a fixed list or from the config
- * (model names from [MODELS], account ids), never from request text, so the number of
- * series is bounded by the config.
+ * Label values the metrics accept. Every one comes from a fixed list, from the config
+ * (model names from [MODELS], account ids) or from the team-key registry (key ids, made
+ * only by the admin), never from request text, so the number of series is bounded by the
+ * config and the admin.
  */
 
 /** The API surfaces a request can come through (the `endpoint` label). */
@@ -31,6 +32,15 @@ export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 /** The `model` label of a request whose model is not (or not yet known to be) a configured one. */
 export const UNKNOWN_MODEL = "";
+
+/**
+ * The `key` label of requests made with the admin key (the config's `api_key`). Team keys
+ * are labelled with their id (`key_` + hex), so the two cannot meet.
+ */
+export const ADMIN_KEY_LABEL = "admin";
+
+/** The `key` label of requests no key was found for (a missing or unknown key: their 401s). */
+export const NO_KEY_LABEL = "";
 
 /**
  * Maps a pool outcome to its label: 429 → rate_limited, 401/403/404-auth → auth, timeouts →

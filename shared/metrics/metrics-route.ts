@@ -3,7 +3,7 @@ import type { ProxyMetrics } from "./proxy-metrics";
 
 export interface MetricsRouteDeps {
   metrics: ProxyMetrics;
-  /** The API-key check; omitted when `metrics_public = true`. */
+  /** The admin-key check; omitted when `metrics_public = true`. */
   auth?: MiddlewareHandler;
   /** Serverless: re-read the shared pool state first, so gauges show every instance's view. */
   refresh?: () => Promise<void>;
@@ -13,7 +13,7 @@ export interface MetricsRouteDeps {
  * GET /metrics in the Prometheus text format.
  *
  * @example
- *   app.route("/", metricsRoute({ metrics, auth: config.server.metricsPublic ? undefined : auth, refresh: () => pool.refreshShared() }));
+ *   app.route("/", metricsRoute({ metrics, auth: config.server.metricsPublic ? undefined : adminAuth, refresh: () => pool.refreshShared() }));
  */
 export function metricsRoute({ metrics, auth, refresh }: MetricsRouteDeps): Hono {
   const app = new Hono();

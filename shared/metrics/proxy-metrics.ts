@@ -1,7 +1,7 @@
 import type { Registry } from "prom-client";
 import { HistogramCounts, registerFamily, type Sample } from "./exposition";
 import { DURATION_BUCKETS, TTFT_BUCKETS } from "./latency-buckets";
-import { ATTEMPT_OUTCOMES, UNKNOWN_MODEL, type AttemptOutcome, type Endpoint } from "./metric-labels";
+import { ATTEMPT_OUTCOMES, NO_KEY_LABEL, UNKNOWN_MODEL, type AttemptOutcome, type Endpoint } from "./metric-labels";
 import { registerPoolGauges, type PoolGaugeSource } from "./pool-gauges";
 import type { RequestSeries } from "./request-series";
 
@@ -24,29 +24,33 @@ export interface MetricsPayload {
   contentType: string;
 }
 
-/** [prompt, completion] tokens per account, for one model. */
+/** [prompt, completion] tokens per account, for one (model, key). */
 type TokensByAccount = Map<string, Float64Array>;
 
 /**
  * The proxy's Prometheus metrics. Requests are recorded in plain numbers through
- * {@link RouteMetrics} objects resolved once per (endpoint, model) and cached: a few
+ * {@link RouteMetrics} objects resolved once per (endpoint, model, key) and cached: a few
  * increments, no label objects, no allocation. prom-client is loaded at the first scrape
  * (never, on a function that is not scraped), where these numbers and the pool's gauges
  * become its families.
  *
+ * The `key` label (who called: a team key's id, `admin`, or "" before a key was known) is
+ * on the counters (`ociai_requests_total`, `ociai_tokens_total`), not on the histograms:
+ * per-key buckets would multiply their series by the keys for little an operator reads.
+ *
  * @example
  *   const metrics = new ProxyMetrics({ models: config.models.keys(), accounts: ids, pool });
- *   const route = metrics.route("/v1/chat/completions", request.model);   // once the model is known
+ *   const route = metrics.route("/v1/chat/completions", request.model, "key_5f0c2a9e13b7d480");
  *   route.finished(200, elapsedMs);
  *   const { body, contentType } = await metrics.render();
  */
 export class ProxyMetrics {
   readonly series: RequestSeries | undefined;
   private readonly models: Set<string>;
-  /** endpoint → model label → recorder: two lookups, no key string built per request. */
-  private readonly routes = new Map<Endpoint, Map<string, RouteMetrics>>();
-  /** model → account → tokens. */
-  private readonly tokensByModel = new Map<string, TokensByAccount>();
+  /** endpoint → model label → its histograms and per-key recorders: three lookups, no key string built per request. */
+  private readonly routes = new Map<Endpoint, Map<string, RouteGroup>>();
+  /** model → key → account → tokens. */
+  private readonly tokensByModel = new Map<string, Map<string, TokensByAccount>>();
   /** account → count per ATTEMPT_OUTCOMES index. */
   private readonly attempts = new Map<string, Float64Array>();
   private registry: Promise<Registry> | undefined;
@@ -59,27 +63,24 @@ export class ProxyMetrics {
   }
 
   /**
-   * The recorder for requests on `endpoint` for `model`. A name outside [MODELS] (client
-   * text) is recorded under the empty model label, so it cannot create series.
+   * The recorder for requests on `endpoint` for `model` by `key`. A name outside [MODELS]
+   * (client text) is recorded under the empty model label, so it cannot create series;
+   * `key` must be a registry key id, ADMIN_KEY_LABEL or NO_KEY_LABEL (the caller's
+   * authentication vouches for it, never the client's text).
    */
-  route(endpoint: Endpoint, model: string | undefined): RouteMetrics {
+  route(endpoint: Endpoint, model: string | undefined, key: string = NO_KEY_LABEL): RouteMetrics {
     const label = model !== undefined && this.models.has(model) ? model : UNKNOWN_MODEL;
     let byModel = this.routes.get(endpoint);
     if (!byModel) {
       byModel = new Map();
       this.routes.set(endpoint, byModel);
     }
-    let route = byModel.get(label);
-    if (!route) {
-      let tokens = this.tokensByModel.get(label);
-      if (!tokens) {
-        tokens = new Map();
-        this.tokensByModel.set(label, tokens);
-      }
-      route = new RouteMetrics(endpoint, label, tokens, this.series);
-      byModel.set(label, route);
+    let group = byModel.get(label);
+    if (!group) {
+      group = new RouteGroup(endpoint, label, this.series);
+      byModel.set(label, group);
     }
-    return route;
+    return group.byKey.get(key) ?? this.addRoute(group, key);
   }
 
   /** One upstream attempt ended (called by the pool for every attempt, retries included). */
@@ -94,26 +95,44 @@ export class ProxyMetrics {
     return { body: await registry.metrics(), contentType: registry.contentType };
   }
 
+  private addRoute(group: RouteGroup, key: string): RouteMetrics {
+    let byKey = this.tokensByModel.get(group.model);
+    if (!byKey) {
+      byKey = new Map();
+      this.tokensByModel.set(group.model, byKey);
+    }
+    let tokens = byKey.get(key);
+    if (!tokens) {
+      tokens = new Map();
+      byKey.set(key, tokens);
+    }
+    const route = new RouteMetrics(group, key, tokens, this.series);
+    group.byKey.set(key, route);
+    return route;
+  }
+
   private async createRegistry(): Promise<Registry> {
     const prom = await import("prom-client");
     const registry = new prom.Registry();
-    const routes = () => [...this.routes.values()].flatMap((byModel) => [...byModel.values()]);
-    registerFamily(registry, "ociai_requests_total", "Requests answered, by API endpoint, configured model name and HTTP status.", "counter", () =>
-      routes().flatMap((r) => r.statusSamples()),
+    const groups = () => [...this.routes.values()].flatMap((byModel) => [...byModel.values()]);
+    registerFamily(registry, "ociai_requests_total", "Requests answered, by API endpoint, configured model name, HTTP status and caller key id (admin: the admin key).", "counter", () =>
+      groups().flatMap((g) => [...g.byKey.values()].flatMap((r) => r.statusSamples())),
     );
     registerFamily(registry, "ociai_request_duration_seconds", "Time from receiving a request to the end of its answer (the last byte of a stream).", "histogram", () =>
-      routes().flatMap((r) => r.duration.samples("ociai_request_duration_seconds", r.labels)),
+      groups().flatMap((g) => g.duration.samples("ociai_request_duration_seconds", g.labels)),
     );
     registerFamily(registry, "ociai_time_to_first_token_seconds", "Streams: time from receiving the request to the first generated token sent to the client.", "histogram", () =>
-      routes()
-        .filter((r) => r.sawFirstToken)
-        .flatMap((r) => r.ttft.samples("ociai_time_to_first_token_seconds", r.labels)),
+      groups()
+        .filter((g) => g.ttft.observations > 0)
+        .flatMap((g) => g.ttft.samples("ociai_time_to_first_token_seconds", g.labels)),
     );
-    registerFamily(registry, "ociai_tokens_total", "Tokens OCI reported, by model, account and kind (prompt or completion).", "counter", () => {
+    registerFamily(registry, "ociai_tokens_total", "Tokens OCI reported, by model, account, kind (prompt or completion) and caller key id (admin: the admin key).", "counter", () => {
       const samples: Sample[] = [];
-      for (const [model, byAccount] of this.tokensByModel) {
-        for (const [account, [prompt, completion]] of byAccount) {
-          samples.push({ labels: { model, account, kind: "prompt" }, value: prompt }, { labels: { model, account, kind: "completion" }, value: completion });
+      for (const [model, byKey] of this.tokensByModel) {
+        for (const [key, byAccount] of byKey) {
+          for (const [account, [prompt, completion]] of byAccount) {
+            samples.push({ labels: { model, account, kind: "prompt", key }, value: prompt }, { labels: { model, account, kind: "completion", key }, value: completion });
+          }
         }
       }
       return samples;
@@ -133,26 +152,43 @@ export class ProxyMetrics {
 
 const ATTEMPT_OUTCOME_INDEX = Object.fromEntries(ATTEMPT_OUTCOMES.map((outcome, i) => [outcome, i])) as Record<AttemptOutcome, number>;
 
-/**
- * Records the requests of one (endpoint, model). Obtained from {@link ProxyMetrics.route};
- * every call is an increment or two.
- */
-export class RouteMetrics {
+/** One (endpoint, model): its histograms (every key's requests) and a recorder per key. */
+class RouteGroup {
   readonly labels: { endpoint: Endpoint; model: string };
   readonly duration = new HistogramCounts(DURATION_BUCKETS);
   readonly ttft = new HistogramCounts(TTFT_BUCKETS);
-  sawFirstToken = false;
-  private readonly byStatus = new Map<number, number>();
-  private readonly seriesModel: number;
+  readonly byKey = new Map<string, RouteMetrics>();
+  readonly seriesModel: number;
 
   constructor(
     readonly endpoint: Endpoint,
     readonly model: string,
-    private readonly tokensByAccount: TokensByAccount,
-    private readonly series: RequestSeries | undefined,
+    series: RequestSeries | undefined,
   ) {
     this.labels = { endpoint, model };
     this.seriesModel = series?.modelIndex(model) ?? -1;
+  }
+}
+
+/**
+ * Records the requests of one (endpoint, model, key). Obtained from {@link ProxyMetrics.route};
+ * every call is an increment or two.
+ */
+export class RouteMetrics {
+  private readonly byStatus = new Map<number, number>();
+  private readonly duration: HistogramCounts;
+  private readonly ttft: HistogramCounts;
+  private readonly seriesModel: number;
+
+  constructor(
+    private readonly group: RouteGroup,
+    readonly key: string,
+    private readonly tokensByAccount: TokensByAccount,
+    private readonly series: RequestSeries | undefined,
+  ) {
+    this.duration = group.duration;
+    this.ttft = group.ttft;
+    this.seriesModel = group.seriesModel;
   }
 
   /** The answer is complete (for a stream: its last byte), with this status. */
@@ -164,7 +200,6 @@ export class RouteMetrics {
 
   /** A stream's first generated token reached the client, `ms` after the request arrived. */
   firstToken(ms: number): void {
-    this.sawFirstToken = true;
     this.ttft.observe(ms / 1000);
     this.series?.firstToken(ms);
   }
@@ -183,6 +218,7 @@ export class RouteMetrics {
 
   /** @internal ociai_requests_total's samples for this route. */
   statusSamples(): Sample[] {
-    return [...this.byStatus].map(([status, value]) => ({ labels: { ...this.labels, status }, value }));
+    const { endpoint, model } = this.group;
+    return [...this.byStatus].map(([status, value]) => ({ labels: { endpoint, model, status, key: this.key }, value }));
   }
 }

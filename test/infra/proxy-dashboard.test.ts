@@ -19,6 +19,7 @@ test("dashboard widgets use the EMF namespace and metric names the functions wri
   const used = new Set<string>();
   for (const w of body.widgets) {
     expect(w.properties.region).toBe("eu-west-1");
+    if (w.type === "log") continue;
     for (const row of w.properties.metrics) {
       if (row[0] === EMF_NAMESPACE) used.add(row[1]);
       const expression = row[0]?.expression as string | undefined;
@@ -30,4 +31,20 @@ test("dashboard widgets use the EMF namespace and metric names the functions wri
   }
   expect([...used].filter((name) => !emitted.has(name))).toEqual([]);
   expect(used).toEqual(new Set(["Requests", "Failed", "Latency", "TimeToFirstToken", "UpstreamAttempts", "CompletionTokens", "PromptTokens"]));
+});
+
+test("the team-key table queries the chat function's request lines by key_id and the EMF fields they carry", () => {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "dash");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  new ProxyDashboard(stack, "dashboard", { namePrefix: "ociai-proxy", region: "eu-west-1", chatFunctionName: "ociai-proxy-chat" });
+  const [dashboard] = resources(synth(stack), "aws_cloudwatch_dashboard");
+  const logs = JSON.parse(dashboard.dashboard_body as string).widgets.filter((w: { type: string }) => w.type === "log");
+  expect(logs).toHaveLength(1);
+  const query: string = logs[0].properties.query;
+  expect(query.startsWith("SOURCE '/aws/lambda/ociai-proxy-chat' |")).toBe(true);
+  // Every field it reads is in a team key's EMF line.
+  const line = JSON.parse(emfRequestLine({ endpoint: "/v1/chat/completions", model: "grok-4", status: 200, durationMs: 1, promptTokens: 1, completionTokens: 1 }, { key_id: "key_1" }));
+  for (const field of query.match(/\b(?:ispresent|sum)\((\w+)\)/g)!.map((m) => /\((\w+)\)/.exec(m)![1])) expect(line).toHaveProperty(field);
+  expect(query).toMatch(/by key_id/);
 });

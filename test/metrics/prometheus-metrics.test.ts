@@ -124,6 +124,53 @@ test("every API counts its requests, durations, time to first token and tokens, 
   expect(attempts(after, "ok") - attempts(before, "ok")).toBe(5);
 });
 
+test("per key: requests and tokens carry the caller's key id (admin for the admin key), refusals too; histograms do not; team keys may not scrape", async () => {
+  const adminHeaders = { authorization: `Bearer ${stack.apiKey}`, "content-type": "application/json" };
+  const made = await fetch(`${stack.proxy.url}/admin/keys`, { method: "POST", headers: adminHeaders, body: JSON.stringify({ name: "metrics-team", models: ["grok-4"] }) });
+  const { id, key } = (await made.json()) as { id: string; key: string };
+  const gone = await (await fetch(`${stack.proxy.url}/admin/keys`, { method: "POST", headers: adminHeaders, body: JSON.stringify({ name: "metrics-gone" }) })).json();
+  await fetch(`${stack.proxy.url}/admin/keys/${gone.id}`, { method: "DELETE", headers: adminHeaders });
+  const team = stack.client({ apiKey: key });
+  const before = await scrape();
+
+  const byTeam = await team.chat.completions.create({ model: "grok-4", messages: HI, max_tokens: 16 });
+  let streamedByTeam: OpenAI.CompletionUsage | undefined;
+  for await (const chunk of await team.chat.completions.create({ model: "grok-4", messages: HI, max_tokens: 16, stream: true, stream_options: { include_usage: true } })) {
+    streamedByTeam = chunk.usage ?? streamedByTeam;
+  }
+  const byAdmin = await openai.chat.completions.create({ model: "grok-4", messages: HI, max_tokens: 16 });
+  // Refused: a model outside the key's list (403), a revoked key (401, under its id), an unknown key (401, key="").
+  await expect(team.chat.completions.create({ model: "grok-3-mini", messages: HI })).rejects.toMatchObject({ status: 403 });
+  await expect(stack.client({ apiKey: gone.key }).chat.completions.create({ model: "grok-4", messages: HI })).rejects.toMatchObject({ status: 401 });
+  await expect(stack.client({ apiKey: "sk-oci-unknown" }).chat.completions.create({ model: "grok-4", messages: HI })).rejects.toMatchObject({ status: 401 });
+
+  const res = await fetch(`${stack.proxy.url}/metrics`, { headers: { authorization: `Bearer ${stack.apiKey}` } });
+  const text = await res.text();
+  const after = await parseExposition(text);
+  const delta = (family: string, labels: Record<string, string>) => total(after, family, labels) - total(before, family, labels);
+  const chats = { endpoint: "/v1/chat/completions" };
+  expect(delta("ociai_requests_total", { ...chats, model: "grok-4", status: "200", key: id })).toBe(2);
+  expect(delta("ociai_requests_total", { ...chats, model: "grok-4", status: "200", key: "admin" })).toBe(1);
+  expect(delta("ociai_requests_total", { ...chats, model: "grok-3-mini", status: "403", key: id })).toBe(1);
+  expect(delta("ociai_requests_total", { ...chats, status: "401", key: gone.id })).toBe(1);
+  expect(delta("ociai_requests_total", { ...chats, status: "401", key: "" })).toBe(1);
+  const tokens = (key: string, kind: string) => delta("ociai_tokens_total", { model: "grok-4", kind, key });
+  expect(tokens(id, "prompt")).toBe(byTeam.usage!.prompt_tokens + streamedByTeam!.prompt_tokens);
+  expect(tokens(id, "completion")).toBe(byTeam.usage!.completion_tokens + streamedByTeam!.completion_tokens);
+  expect(tokens("admin", "completion")).toBe(byAdmin.usage!.completion_tokens);
+  // Latency per key is not a label (each key would multiply the buckets): one series per endpoint and model.
+  for (const family of ["ociai_request_duration_seconds", "ociai_time_to_first_token_seconds"]) {
+    expect((after[family].data as { labels: Record<string, string> }[]).some((d) => "key" in d.labels)).toBe(false);
+  }
+  expect(count(after, "ociai_request_duration_seconds", { ...chats, model: "grok-4" }) - count(before, "ociai_request_duration_seconds", { ...chats, model: "grok-4" })).toBe(3);
+  // Ids only: never a key itself, never the unknown key's text.
+  for (const secret of [key, gone.key, "sk-oci-unknown", stack.apiKey]) expect(text).not.toContain(secret);
+
+  const teamScrape = await fetch(`${stack.proxy.url}/metrics`, { headers: { authorization: `Bearer ${key}` } });
+  expect(teamScrape.status).toBe(403);
+  expect((await teamScrape.json()).error.code).toBe("admin_key_required");
+});
+
 test("429s, 5xx and the client's own 400s are counted per attempt, each under its outcome", async () => {
   const before = await scrape();
   // Every account answers its next call with 429: three attempts, then a 429 to the client.

@@ -89,3 +89,12 @@ test("OCI Functions line: flat JSON with a fixed kind, configured names and numb
   for (const value of Object.values(doc)) expect(typeof value === "object").toBe(false);
   expect(JSON.parse(ociRequestLogLine({ endpoint: "/v1/chat/completions", model: "", status: 502, durationMs: 3 }))).toMatchObject({ level: "error", failed: true, model: "" });
 });
+
+test("a team key's id rides in both lines as a plain field, never as a CloudWatch dimension", () => {
+  const fields = { method: "POST", key_id: "key_5f0c2a9e13b7d480" };
+  const emf = JSON.parse(emfRequestLine(streamed, fields));
+  expect(emf.key_id).toBe("key_5f0c2a9e13b7d480");
+  expect(emf._aws.CloudWatchMetrics[0].Dimensions).toEqual([["Model"], []]);
+  expect(emfProblems(emf)).toEqual([]);
+  expect(JSON.parse(ociRequestLogLine(streamed, fields)).key_id).toBe("key_5f0c2a9e13b7d480");
+});

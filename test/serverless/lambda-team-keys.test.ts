@@ -58,9 +58,17 @@ test("a key made on the models function streams through the chat function; its u
   expect(created.status).toBe(201);
   const { key, id } = created.body;
 
+  const from = chat.logs.length;
   const res = await streamChat(key);
   expectInvocationSucceeded(res);
   expect(res.statusCode).toBe(200);
+  // The request's EMF line names the key as a plain property (Logs Insights can group by it),
+  // never as a dimension: each model × key pair would be a billed custom metric.
+  const emf = chat.logs.slice(from).map((l) => JSON.parse(l.text)).filter((d) => d._aws);
+  expect(emf).toHaveLength(1);
+  expect(emf[0]).toMatchObject({ key_id: id, Model: "grok-4", Requests: 1 });
+  expect(emf[0]._aws.CloudWatchMetrics[0].Dimensions).toEqual([["Model"], []]);
+  expect(JSON.stringify(emf[0])).not.toContain(key);
   const chunks = sseData(res.bodyText).filter((d) => d !== "[DONE]").map((d) => JSON.parse(d));
   expect(chunks.some((c) => c.usage)).toBe(false);
 
