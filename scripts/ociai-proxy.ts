@@ -8,7 +8,7 @@ import { version } from "../package.json";
 import { loadConfig } from "../shared/config/load-config";
 import { stateCacheMs } from "../shared/config/state-cache-ms";
 import { escapeControl } from "../shared/log/escape-control";
-import { batchedLineWriter } from "../shared/log/batched-line-writer";
+import { batchedLog } from "../shared/log/batched-log";
 import { loggerFromEnv } from "../shared/log/logger";
 import { startProxy } from "../shared/server/start-proxy";
 import { runKeysCommand } from "./lib/keys-command";
@@ -57,8 +57,8 @@ async function main(): Promise<void> {
     process.stdout.write(`ociai-proxy ${version}\n`);
     return;
   }
-  // Lines go out in batches (at most 25 ms late), not one write per request; exit writes the rest.
-  const logger = loggerFromEnv(process.env, "text", batchedLineWriter(process.stdout));
+  // Lines are rendered and written in batches (at most 25 ms late), not one per request; exit writes the rest.
+  const logger = loggerFromEnv(process.env, "text", batchedLog(process.stdout));
 
   if (!existsSync(args.config)) fail(missingConfigHint(args));
   let config;
