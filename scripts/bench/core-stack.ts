@@ -1,8 +1,11 @@
 /**
  * The processes shared by the latency and stream runs: one simulator process holding
- * three accounts, the proxy with one account, the proxy with a 3-account pool, and the
- * Portkey gateway (when it works), all in front of the same simulator.
+ * three accounts, the proxy with one account (and a second copy of it with OpenTelemetry
+ * tracing on, exporting to a local OTLP receiver), the proxy with a 3-account pool, the
+ * minimal translating proxy and the Portkey gateway (when it works), all in front of the
+ * same simulator.
  */
+import { startOtlpReceiver } from "../../test/helpers/otlp-receiver";
 import type { BenchContext } from "./context";
 import { accountsFile, makeAccounts, portkeyTarget, proxyConfig, type BenchAccount } from "./fixtures";
 import { runLoad } from "./load";
@@ -22,6 +25,10 @@ export interface CoreStack {
   accounts: BenchAccount[];
   sim: SimulatorProcess;
   single: ProxyProcess;
+  /** The same one-account proxy with OTEL_* set: every request exported as spans. */
+  traced: ProxyProcess;
+  /** Spans the traced proxy exported (proof the tracing path really ran). */
+  spansReceived(): number;
   pool: ProxyProcess;
   /** The baseline: the least a translating proxy does (scripts/bench/minimal-proxy.ts). */
   minimal: ProxyProcess;
@@ -38,8 +45,16 @@ export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
   const sim = await startSimulatorProcess({ accountsFile: accountsFile(ctx.dir, accounts, "core"), logDir: ctx.logDir, name: "sim-core" });
   const singleCfg = proxyConfig(ctx.dir, "core-single", [{ account: accounts[0], endpoint: sim.url }]);
   const poolCfg = proxyConfig(ctx.dir, "core-pool", accounts.map((account) => ({ account, endpoint: sim.url })));
-  const [single, pool, minimal] = await Promise.all([
+  const receiver = await startOtlpReceiver();
+  const [single, traced, pool, minimal] = await Promise.all([
     startProxyProcess({ configFile: singleCfg.file, logDir: ctx.logDir, name: "proxy-single" }),
+    startProxyProcess({
+      configFile: singleCfg.file,
+      logDir: ctx.logDir,
+      name: "proxy-traced",
+      // A queue deep enough that no span is dropped at the bench's rates (the default 2048 drops).
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf", OTEL_BSP_MAX_QUEUE_SIZE: "65536" },
+    }),
     startProxyProcess({ configFile: poolCfg.file, logDir: ctx.logDir, name: "proxy-pool3", multiAccount: true }),
     startMinimalProxyProcess({
       logDir: ctx.logDir,
@@ -72,7 +87,7 @@ export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
 
   // Let the multi-account proxy's first background health round finish before measuring.
   await sleep(300);
-  const freshRss: Record<string, number> = { single: rssMiB(single.proc.pid), pool: rssMiB(pool.proc.pid), minimal: rssMiB(minimal.proc.pid) };
+  const freshRss: Record<string, number> = { single: rssMiB(single.proc.pid), traced: rssMiB(traced.proc.pid), pool: rssMiB(pool.proc.pid), minimal: rssMiB(minimal.proc.pid) };
   if (portkey) freshRss.portkey = rssMiB(portkey.proc.pid);
   await sim.reset();
 
@@ -80,13 +95,16 @@ export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
     accounts,
     sim,
     single,
+    traced,
+    spansReceived: () => receiver.spans.length,
     pool,
     minimal,
     portkey,
     portkeyUnavailable,
     freshRss,
     stop: async () => {
-      await Promise.all([single.stop(), pool.stop(), minimal.stop(), portkey?.stop(), sim.stop()]);
+      await Promise.all([single.stop(), traced.stop(), pool.stop(), minimal.stop(), portkey?.stop(), sim.stop()]);
+      await receiver.close();
     },
   };
 }

@@ -13,6 +13,8 @@ import { cpuTimeMs, rssMiB, RssSampler } from "./proc-stats";
 import { delta, num, type Section, type Table } from "./report";
 
 export const MINIMAL_NAME = "minimal translating proxy";
+const SINGLE_NAME = "proxy, 1 account";
+const TRACED_NAME = "proxy, 1 account, tracing on";
 
 export interface PathStats {
   target: string;
@@ -38,7 +40,8 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
   const entries: { target: Target; pid?: number }[] = [
     { target: floorTarget(stack.sim.url, stack.accounts[0]) },
     { target: proxyTarget(stack.minimal.url, MINIMAL_NAME), pid: stack.minimal.proc.pid },
-    { target: proxyTarget(stack.single.url, "proxy, 1 account"), pid: stack.single.proc.pid },
+    { target: proxyTarget(stack.single.url, SINGLE_NAME), pid: stack.single.proc.pid },
+    { target: proxyTarget(stack.traced.url, TRACED_NAME), pid: stack.traced.proc.pid },
     { target: proxyTarget(stack.pool.url, "proxy, 3-account pool"), pid: stack.pool.proc.pid },
     ...frontDoorTargets(stack.single.url).map((target) => ({ target, pid: stack.single.proc.pid })),
   ];
@@ -114,7 +117,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
   printTable(table);
 
   // The front doors run in the same process as "proxy, 1 account": the difference is their translation.
-  const single = paths.find((p) => p.target === "proxy, 1 account")!;
+  const single = paths.find((p) => p.target === SINGLE_NAME)!;
   const doors: Table = {
     title: "Front doors: added over chat completions in the same proxy (ms)",
     columns: ["front door", "conc", "p50", "chat completions p50", "added p50", "req/s", "gateway CPU ms/req", "added CPU ms/req"],
@@ -130,7 +133,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
   }
   printTable(doors);
 
-  const headlines = costRatios(paths, levels);
+  const headlines = [...costRatios(paths, levels), ...tracingCost(paths, levels, stack.spansReceived())];
   for (const line of headlines) process.stdout.write(`${line}\n`);
 
   const errors = paths.flatMap((p) => [...p.byConcurrency.values()].filter((m) => m.result.errors > 0).map((m) => `${p.target} c=${m.result.concurrency}: ${m.result.errors} errors, first: ${m.result.firstError}`));
@@ -139,6 +142,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
     method: [
       `Closed loop: at each concurrency, that many workers each send the next request as soon as the previous answer is read (undici keep-alive pool, one connection per worker). ${rounds} rounds; in each round every path runs a ${sliceMs} ms slice, the order rotating per round (A B C D, B C D A, …). Each path was warmed up for ${warmupMs} ms at concurrency 8 first.`,
       `The ${MINIMAL_NAME} (scripts/bench/minimal-proxy.ts) is the baseline of issue 12: raw \`node:http\` that parses the OpenAI body, builds the OCI body with the proxy's own \`toOciChatRequest\` and \`chatDetailsJson\`, signs it with the proxy's \`RequestSigner\` (key parsed once), forwards it over a keep-alive agent and translates the answer back with \`fromOciChatResponse\` — nothing else (no auth, validation, pool, limits, logs or metrics). It is bundled by esbuild and run with the same Node flags as the proxy.`,
+      `"${TRACED_NAME}" is a second copy of the one-account proxy with \`OTEL_EXPORTER_OTLP_ENDPOINT\` pointing at a local OTLP/HTTP receiver (protobuf, the SDK's batch processor): a span per request and one per upstream attempt, exported while the load runs.`,
       `The direct path is the same chat call made straight to the simulator, signed in the bench process with \`signRequestHeaders\` and a \`KeyObject\` parsed once. Every path answers the same prompt (\`max_tokens\` ${MAX_TOKENS}) from the same simulator process, which verifies every signature. "gateway CPU" is the proxy's (or Portkey's) utime+stime from /proc over the slices, divided by the requests; the simulator and the load generator run on the same 2 cores, so the direct path is also what the machine can do with one hop less.`,
     ],
     tables: [table, doors],
@@ -155,7 +159,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
 function costRatios(paths: PathStats[], levels: number[]): string[] {
   const floor = paths[0];
   const minimal = paths.find((p) => p.target === MINIMAL_NAME);
-  const proxy = paths.find((p) => p.target === "proxy, 1 account");
+  const proxy = paths.find((p) => p.target === SINGLE_NAME);
   if (!minimal || !proxy) return [];
   const out: string[] = [];
   const at = (p: PathStats, c: number) => p.byConcurrency.get(c)?.summary;
@@ -180,4 +184,20 @@ function costRatios(paths: PathStats[], levels: number[]): string[] {
     );
   }
   return out;
+}
+
+/** What tracing costs: the traced copy of the one-account proxy against the untraced one, same rounds. */
+function tracingCost(paths: PathStats[], levels: number[], spans: number): string[] {
+  const plain = paths.find((p) => p.target === SINGLE_NAME);
+  const traced = paths.find((p) => p.target === TRACED_NAME);
+  if (!plain || !traced) return [];
+  const top = levels.includes(32) ? 32 : levels[levels.length - 1];
+  const p1 = plain.byConcurrency.get(1)?.summary;
+  const t1 = traced.byConcurrency.get(1)?.summary;
+  const pTop = plain.byConcurrency.get(top);
+  const tTop = traced.byConcurrency.get(top);
+  if (!p1 || !t1 || !pTop || !tTop) return [];
+  return [
+    `Tracing on (OTLP/HTTP to a local receiver, ${spans} spans received): p50 at concurrency 1 ${delta(t1.p50 - p1.p50)} ms, req/s at concurrency ${top} ×${num(tTop.summary.rps / pTop.summary.rps, 2)}, CPU ${delta(Math.round((tTop.gatewayCpuMsPerReq - pTop.gatewayCpuMsPerReq) * 1000))} µs per request.`,
+  ];
 }
