@@ -107,7 +107,7 @@ describe("CORS", () => {
     const res = await fetch(`${stack.baseURL}/models`, { headers: { origin: "https://app.example" } });
     expect(res.status).toBe(401);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
-    expect(res.headers.get("access-control-expose-headers")).toBe("retry-after,x-request-id");
+    expect(res.headers.get("access-control-expose-headers")).toBe("retry-after,x-should-retry,allow");
   });
 
   test("a request without Origin (no browser involved) gets no CORS headers", async () => {
