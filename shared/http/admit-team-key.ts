@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { estimatePromptTokens } from "../chat/estimate-prompt-tokens";
+import { configuredName } from "../chat/resolve-model";
 import { mayUseModel, modelNotAllowed } from "../keys/check-admission";
 import { KeyRefusedError } from "../keys/key-refusal";
 import { toOpenAIKeyError } from "../keys/key-refusal-to-openai";
@@ -61,11 +62,4 @@ export function finishAdmission(admission: Admission | undefined, usage: Usage |
 
 function asClientError(err: unknown): never {
   throw err instanceof KeyRefusedError ? toOpenAIKeyError(err.refusal, err.message) : err;
-}
-
-/** The [MODELS] name a request's model stands for (a configured OCI id counts as the first name mapping to it). */
-function configuredName(models: ReadonlyMap<string, string>, model: string, ociModelId: string): string {
-  if (models.has(model)) return model;
-  for (const [name, id] of models) if (id === ociModelId) return name;
-  return model;
 }

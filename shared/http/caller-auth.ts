@@ -6,6 +6,7 @@ import { KeyRefusedError } from "../keys/key-refusal";
 import { toOpenAIKeyError } from "../keys/key-refusal-to-openai";
 import type { TeamKeys } from "../keys/team-keys";
 import { AuthenticationError, OpenAIError } from "../openai/errors";
+import { isAnthropicRequest } from "./is-anthropic-request";
 import type { RequestLog } from "./request-log";
 
 export interface CallerAuth {
@@ -26,7 +27,24 @@ export interface CallerAuth {
   identify(token: string): TeamKey | Promise<TeamKey> | undefined;
 }
 
-const MISSING = "Missing API key. Send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.";
+/**
+ * The 401 messages of each door: each names first the header its clients send (OpenAI's
+ * SDKs `Authorization: Bearer`, Anthropic's and Claude Code `x-api-key`), then the other one
+ * the proxy also takes. Built once.
+ */
+const UNAUTHORIZED = {
+  openai: unauthorizedMessages("'Authorization: Bearer <key>' (or 'x-api-key: <key>')"),
+  anthropic: unauthorizedMessages("'x-api-key: <key>' (or 'Authorization: Bearer <key>')"),
+};
+
+function unauthorizedMessages(send: string) {
+  return { missing: `Missing API key. Send it as ${send}.`, invalid: `Invalid API key. Send the proxy's api_key or a team key as ${send}.` };
+}
+
+/** The 401 for this request's door: the key is missing, or is no key the proxy knows. */
+function unauthorized(c: Context, why: "missing" | "invalid"): AuthenticationError {
+  return new AuthenticationError(UNAUTHORIZED[isAnthropicRequest(c) ? "anthropic" : "openai"][why]);
+}
 
 /**
  * Authentication for every route. Each token is hashed once (SHA-256): the digest is
@@ -42,11 +60,18 @@ const MISSING = "Missing API key. Send it as 'Authorization: Bearer <key>' or 'x
 export function callerAuth(adminKey: string, teamKeys: TeamKeys): CallerAuth {
   const adminDigest = sha256(adminKey);
 
-  const identify = (token: string): TeamKey | Promise<TeamKey> | undefined => {
+  /** As {@link CallerAuth.identify}, but null for a token that cannot be a key (the caller words the 401). */
+  const lookUp = (token: string): TeamKey | Promise<TeamKey> | undefined | null => {
     const digest = sha256(token);
     if (timingSafeEqual(digest, adminDigest)) return undefined;
-    if (!token.startsWith(TEAM_KEY_PREFIX)) throw new AuthenticationError();
+    if (!token.startsWith(TEAM_KEY_PREFIX)) return null;
     return teamKeys.authenticateHash(digest.toString("hex"));
+  };
+  /** The caller behind a request's key; throws its door's 401 when there is none. */
+  const callerOf = (c: Context): TeamKey | Promise<TeamKey> | undefined => {
+    const caller = lookUp(tokenOf(c));
+    if (caller === null) throw unauthorized(c, "invalid");
+    return caller;
   };
 
   /** The team key a non-admin caller is, or the client's error. */
@@ -56,16 +81,23 @@ export function callerAuth(adminKey: string, teamKeys: TeamKeys): CallerAuth {
     } catch (err) {
       if (!(err instanceof KeyRefusedError)) throw err;
       // A known key that is revoked or expired: the log says whose.
-      if ("keyId" in err.refusal && err.refusal.keyId) (c.get("requestLog") as RequestLog).setCaller(err.refusal.keyId);
-      throw toOpenAIKeyError(err.refusal, err.message);
+      const { refusal } = err;
+      if ("keyId" in refusal && refusal.keyId) (c.get("requestLog") as RequestLog).setCaller(refusal.keyId);
+      // A key nobody issued is as wrong as any other token; revoked and expired ones say so.
+      if (refusal.kind === "invalid_key" && refusal.why === "unknown") throw unauthorized(c, "invalid");
+      throw toOpenAIKeyError(refusal, err.message);
     }
   };
 
   return {
-    identify,
+    identify: (token) => {
+      const caller = lookUp(token);
+      if (caller === null) throw new AuthenticationError(UNAUTHORIZED.openai.invalid);
+      return caller;
+    },
     // The admin key goes straight to next(): no promise of its own on the hot path.
     models: async (c, next) => {
-      const caller = identify(tokenOf(c));
+      const caller = callerOf(c);
       if (caller === undefined) {
         (c.get("requestLog") as RequestLog).setCaller(undefined);
       } else {
@@ -76,7 +108,7 @@ export function callerAuth(adminKey: string, teamKeys: TeamKeys): CallerAuth {
       await next();
     },
     admin: async (c, next) => {
-      const caller = identify(tokenOf(c));
+      const caller = callerOf(c);
       if (caller !== undefined) {
         const key = await settle(c, caller);
         (c.get("requestLog") as RequestLog).setCaller(key.id);
@@ -102,7 +134,7 @@ export function teamKeyOf(c: Context): TeamKey | undefined {
 /** `Authorization: Bearer <key>` as OpenAI clients send it, else `x-api-key` as Anthropic clients do. */
 function tokenOf(c: Context): string {
   const token = bearerToken(c.req.header("authorization")) ?? c.req.header("x-api-key");
-  if (token === undefined) throw new AuthenticationError(MISSING);
+  if (token === undefined) throw unauthorized(c, "missing");
   return token;
 }
 

@@ -96,7 +96,9 @@ export function createApp({ config, pool, logger, responses, slowAnswers, tracer
     allowMethods: ["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
     // Empty = reflect Access-Control-Request-Headers (SDKs send x-stainless-* headers).
     allowHeaders: [],
-    exposeHeaders: ["retry-after", "x-request-id"],
+    // The headers the proxy sets that clients act on, readable by pages on other origins:
+    // when to retry (the SDKs read both) and, on a 405, which methods to use instead.
+    exposeHeaders: ["retry-after", "x-should-retry", "allow"],
     maxAge: 600,
   });
   // Browsers send Origin with every cross-origin request and preflight. Without one (API

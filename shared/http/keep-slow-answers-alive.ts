@@ -65,8 +65,13 @@ export function keepSlowAnswersAlive(policy: SlowAnswerPolicy | undefined) {
       const slow = new Promise<undefined>((resolve) => {
         timer = setTimeout(() => resolve(undefined), policy.afterMs);
       });
-      const first = await Promise.race([answer, slow]);
-      clearTimeout(timer);
+      let first: Response | undefined;
+      try {
+        first = await Promise.race([answer, slow]);
+      } finally {
+        // Also when the handler failed: a live timer would hold the request for `afterMs`.
+        clearTimeout(timer);
+      }
       if (first) return first;
       return paddedResponse(c, answer, policy.everyMs);
     };

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { anthropicErrorResponse } from "../anthropic/anthropic-error";
 import { errorResponse } from "./error-response";
+import { isAnthropicRequest } from "./is-anthropic-request";
 import { clientErrorOf } from "./upstream-failure-to-openai";
 
 /**
@@ -15,9 +16,4 @@ import { clientErrorOf } from "./upstream-failure-to-openai";
 export function renderError(c: Context, err: unknown): Response {
   const error = clientErrorOf(err);
   return isAnthropicRequest(c) ? anthropicErrorResponse(error) : errorResponse(error);
-}
-
-function isAnthropicRequest(c: Context): boolean {
-  const path = c.req.path;
-  return path.startsWith("/v1/messages") || path.startsWith("/messages") || c.req.header("anthropic-version") !== undefined;
 }

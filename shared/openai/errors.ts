@@ -138,15 +138,15 @@ function retryAfterHeader(seconds: number | undefined): Record<string, string> {
 }
 
 /**
- * 404 for a model name that is not in [MODELS], listing the ones that are (what the
- * client most likely meant to send).
+ * 404 for a model name that is not in [MODELS], listing the ones the caller may use (what
+ * it most likely meant to send).
  *
  * @example
  *   modelNotFound("gpt-5", ["grok-4", "llama-3.3-70b"]).message
- *   // "The model 'gpt-5' does not exist. Configured models: grok-4, llama-3.3-70b."
+ *   // "The model 'gpt-5' does not exist. Available models: grok-4, llama-3.3-70b."
  */
-export function modelNotFound(name: string, configured: Iterable<string>): NotFoundError {
-  return new NotFoundError(`The model '${clip(name)}' does not exist. Configured models: ${[...configured].join(", ")}.`, "model", "model_not_found");
+export function modelNotFound(name: string, available: Iterable<string>): NotFoundError {
+  return new NotFoundError(`The model '${clip(name)}' does not exist. Available models: ${[...available].join(", ") || "none"}.`, "model", "model_not_found");
 }
 
 /** Wraps anything thrown into an OpenAIError; unknown throwables become a 500 without internals. */

@@ -69,13 +69,18 @@ describe("client errors", () => {
 });
 
 describe("authentication", () => {
-  test("a missing key is a 401", async () => {
-    await expectError(await fetch(`${stack.baseURL}/models`), 401, { type: "authentication_error" });
+  test("a missing key is a 401 telling OpenAI clients to send Authorization: Bearer", async () => {
+    await expectError(await fetch(`${stack.baseURL}/models`), 401, { type: "authentication_error", message: /^Missing API key\. Send it as 'Authorization: Bearer <key>'/ });
   });
 
-  test("a wrong key is a 401, and the openai client raises AuthenticationError", async () => {
-    const wrong = new OpenAI({ baseURL: stack.baseURL, apiKey: "sk-wrong", maxRetries: 0 });
-    await expect(wrong.chat.completions.create({ model: "grok-4", messages: [{ role: "user", content: "hi" }] })).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+  test("a wrong key is a 401, and the openai client raises AuthenticationError saying how to send one", async () => {
+    for (const apiKey of ["sk-wrong", "sk-oci-" + "Z".repeat(43)]) {
+      const wrong = new OpenAI({ baseURL: stack.baseURL, apiKey, maxRetries: 0 });
+      const err = await wrong.chat.completions.create({ model: "grok-4", messages: [{ role: "user", content: "hi" }] }).catch((e) => e);
+      expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+      expect(err.code).toBe("invalid_api_key");
+      expect(err.error.message).toMatch(/^Invalid API key\. Send the proxy's api_key or a team key as 'Authorization: Bearer <key>'/);
+    }
   });
 
   test("/health needs no key; /v1/models lists the [MODELS] names", async () => {
@@ -102,7 +107,7 @@ describe("CORS", () => {
     const res = await fetch(`${stack.baseURL}/models`, { headers: { origin: "https://app.example" } });
     expect(res.status).toBe(401);
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
-    expect(res.headers.get("access-control-expose-headers")).toBe("retry-after,x-request-id");
+    expect(res.headers.get("access-control-expose-headers")).toBe("retry-after,x-should-retry,allow");
   });
 
   test("a request without Origin (no browser involved) gets no CORS headers", async () => {

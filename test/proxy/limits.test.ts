@@ -60,7 +60,7 @@ describe("echoed client text is clipped", () => {
     expect(res.status).toBe(404);
     const text = await res.text();
     expect(text.length).toBeLessThan(1_000);
-    expect(JSON.parse(text).error).toMatchObject({ code: "model_not_found", message: expect.stringContaining("Configured models: grok-4") });
+    expect(JSON.parse(text).error).toMatchObject({ code: "model_not_found", message: expect.stringContaining("Available models: grok-4") });
   });
 });
 

@@ -264,11 +264,34 @@ describe("errors in Anthropic's shape and the SDK's error classes", () => {
     expect((await unknown.json()).error.type).toBe("not_found_error");
   });
 
-  test("a wrong key is an AuthenticationError", async () => {
-    const wrong = new Anthropic({ baseURL: stack.proxy.url, apiKey: "sk-wrong", maxRetries: 0 });
-    const err = await wrong.messages.create({ model: "grok-4", max_tokens: 16, messages: hi }).catch((e) => e);
-    expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
-    expect(err.error.error.type).toBe("authentication_error");
+  test("a wrong key is an AuthenticationError telling the client to send x-api-key, on every Anthropic call", async () => {
+    const xApiKeyFirst = /Send the proxy's api_key or a team key as 'x-api-key: <key>' \(or 'Authorization: Bearer <key>'\)\.$/;
+    for (const apiKey of ["sk-wrong", "sk-oci-" + "Z".repeat(43)]) {
+      const wrong = new Anthropic({ baseURL: stack.proxy.url, apiKey, maxRetries: 0 });
+      for (const call of [
+        () => wrong.messages.create({ model: "grok-4", max_tokens: 16, messages: hi }),
+        () => wrong.messages.countTokens({ model: "grok-4", messages: hi }),
+        () => wrong.models.list(),
+      ]) {
+        const err = await call().catch((e) => e);
+        expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
+        expect(err.error.error).toEqual({ type: "authentication_error", message: expect.stringMatching(xApiKeyFirst) });
+      }
+    }
+  });
+
+  test("a missing key is a 401 naming x-api-key first", async () => {
+    for (const [path, init] of [
+      ["/v1/messages", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "grok-4", max_tokens: 16, messages: hi }) }],
+      ["/v1/models", { headers: { "anthropic-version": "2023-06-01" } }],
+    ] as const) {
+      const res = await fetch(`${stack.proxy.url}${path}`, init);
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        type: "error",
+        error: { type: "authentication_error", message: "Missing API key. Send it as 'x-api-key: <key>' (or 'Authorization: Bearer <key>')." },
+      });
+    }
   });
 
   test("an OCI rate limit is a RateLimitError with Retry-After", async () => {

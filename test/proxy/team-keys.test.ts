@@ -134,6 +134,48 @@ describe("the key's model list", () => {
     expect(await rejection(anthropic(key).models.retrieve("llama-3.3-70b"))).toBeInstanceOf(Anthropic.PermissionDeniedError);
     expect((await openai(stack.apiKey).models.list()).data).toHaveLength(Object.keys(TEST_MODELS).length + 1);
   });
+
+  test("an unknown model's 404 lists only the key's models, in every door (the admin key's lists all)", async () => {
+    const { key } = await createKey({ models: ["grok-4", "embed-english"] });
+    const onlyMine = /Available models: grok-4, embed-english\.$/;
+    const openaiCalls = [
+      () => openai(key).chat.completions.create({ model: "gpt-5", messages: hi }),
+      () => openai(key).responses.create({ model: "gpt-5", input: "x" }),
+      () => openai(key).embeddings.create({ model: "gpt-5", input: "x" }),
+      () => openai(key).models.retrieve("gpt-5"),
+    ];
+    for (const call of openaiCalls) {
+      const err = await rejection(call());
+      expect(err).toBeInstanceOf(OpenAI.NotFoundError);
+      expect({ code: err.code, message: err.error.message }).toEqual({ code: "model_not_found", message: expect.stringMatching(onlyMine) });
+    }
+    const anthropicCalls = [
+      () => anthropic(key).messages.create({ model: "gpt-5", max_tokens: 16, messages: hi }),
+      () => anthropic(key).messages.countTokens({ model: "gpt-5", messages: hi }),
+      () => anthropic(key).models.retrieve("gpt-5"),
+    ];
+    for (const call of anthropicCalls) {
+      const err = await rejection(call());
+      expect(err).toBeInstanceOf(Anthropic.NotFoundError);
+      expect(err.error.error.message).toMatch(onlyMine);
+    }
+    const all = await rejection(openai(stack.apiKey).chat.completions.create({ model: "gpt-5", messages: hi }));
+    expect(all.error.message).toMatch(new RegExp(`Available models: ${[...Object.keys(TEST_MODELS), "embed-english"].join(", ")}\\.$`));
+  });
+
+  test("a model of the wrong kind outside the key's list is its 403, not a 400 describing that model", async () => {
+    const { key } = await createKey({ models: ["grok-4"] });
+    const err = await rejection(openai(key).chat.completions.create({ model: "embed-english", messages: hi }));
+    expect(err).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    expect(err.error.message).not.toContain("cohere");
+    const embed = await rejection(openai(key).embeddings.create({ model: "llama-3.3-70b", input: "x" }));
+    expect(embed).toBeInstanceOf(OpenAI.PermissionDeniedError);
+    // A key that may use the model still learns it is the wrong kind, and where to send it.
+    const { key: both } = await createKey({ models: ["grok-4", "embed-english"] });
+    const wrongKind = await rejection(openai(both).chat.completions.create({ model: "embed-english", messages: hi }));
+    expect(wrongKind).toBeInstanceOf(OpenAI.BadRequestError);
+    expect(wrongKind.error.message).toContain("use POST /v1/embeddings");
+  });
 });
 
 describe("limits", () => {

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { randomUUID } from "node:crypto";
 import type { ChunkEncoder } from "../../chat/chat-event-stream";
-import { resolveModel } from "../../chat/resolve-model";
+import { resolveCallerModel } from "../resolve-caller-model";
 import { validateChatRequest } from "../../openai/validate-chat-request";
 import { readRequestJson } from "../read-json-body";
 import type { RequestLog } from "../request-log";
@@ -26,7 +26,7 @@ export function chatCompletionsHandler(core: FrontDoorCore) {
   return async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;
     const request = validateChatRequest(await readRequestJson(c, config.server.maxBodyBytes));
-    const ociModelId = resolveModel(config.models, request.model);
+    const ociModelId = resolveCallerModel(c, config.models, request.model);
     // Recorded only once known to be a configured name: the field is client-controlled text.
     log.setModel(request.model, ociModelId);
     const identity = { id: `chatcmpl-${randomUUID().replace(/-/g, "")}`, created: Math.floor(Date.now() / 1000), model: request.model };

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { servingModeJson } from "../../chat/chat-details-json";
-import { resolveModel } from "../../chat/resolve-model";
+import { resolveCallerModel } from "../resolve-caller-model";
 import { validateEmbeddingsRequest } from "../../openai/validate-embeddings-request";
 import { UpstreamFailure } from "../../oci/upstream-failure";
 import type { AccountPool } from "../../pool/account-pool";
@@ -32,7 +32,7 @@ export function embeddingsHandler(core: FrontDoorCore) {
   return async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;
     const request = validateEmbeddingsRequest(await readRequestJson(c, config.server.maxBodyBytes));
-    const ociModelId = resolveModel(config.models, request.model, "embeddings");
+    const ociModelId = resolveCallerModel(c, config.models, request.model, "embeddings");
     log.setModel(request.model, ociModelId);
     const admitting = admitTeamKey(c, core, request.model, ociModelId);
     const admission = admitting && (await admitting);

@@ -6,7 +6,7 @@ import { validateMessagesRequest } from "../../anthropic/validate-messages-reque
 import type { ChunkEncoder } from "../../chat/chat-event-stream";
 import { estimatePromptTokens } from "../../chat/estimate-prompt-tokens";
 import { randomId } from "../../chat/random-id";
-import { resolveModel } from "../../chat/resolve-model";
+import { resolveCallerModel } from "../resolve-caller-model";
 import { supportsReasoningEffort } from "../../chat/supports-reasoning-effort";
 import type { ChatCompletion } from "../../openai/chat-types";
 import { clip } from "../../openai/clip";
@@ -23,7 +23,7 @@ export function messagesHandlers(core: FrontDoorCore) {
 
   const translate = async (c: Context, forCounting: boolean) => {
     const request = validateMessagesRequest(await readRequestJson(c, config.server.maxBodyBytes), forCounting);
-    const ociModelId = resolveModel(config.models, request.model);
+    const ociModelId = resolveCallerModel(c, config.models, request.model);
     (c.get("requestLog") as RequestLog).setModel(request.model, ociModelId);
     const translated = messagesToChatRequest(request, { reasoningEffort: supportsReasoningEffort(ociModelId) });
     return { request, ociModelId, ...translated };

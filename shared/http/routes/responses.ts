@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import type { ChunkEncoder } from "../../chat/chat-event-stream";
 import { randomId } from "../../chat/random-id";
-import { resolveModel } from "../../chat/resolve-model";
+import { resolveCallerModel } from "../resolve-caller-model";
 import { supportsReasoningEffort } from "../../chat/supports-reasoning-effort";
 import type { Logger } from "../../log/logger";
 import type { ChatCompletion } from "../../openai/chat-types";
@@ -45,7 +45,7 @@ export function responsesHandlers(core: FrontDoorCore, store: ResponseStore, log
   const create = async (c: Context) => {
     const log = c.get("requestLog") as RequestLog;
     const request = validateResponsesRequest(await readRequestJson(c, config.server.maxBodyBytes));
-    const ociModelId = resolveModel(config.models, request.model);
+    const ociModelId = resolveCallerModel(c, config.models, request.model);
     log.setModel(request.model, ociModelId);
     let history: InputItem[] | undefined;
     if (request.previous_response_id) {
