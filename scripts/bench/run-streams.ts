@@ -99,16 +99,17 @@ export async function runStreams(ctx: BenchContext, stack: CoreStack): Promise<S
       title: "Upstream connections opened per 100 requests (warm, concurrency 4)",
       columns: ["path", "mode", "requests", "new connections to the simulator", "new TIME_WAIT sockets"],
       rows: [],
-      notes: ["read from /proc/net/tcp every 5 ms; with Linux's loopback port reuse both columns are lower bounds"],
+      notes: ["read from /proc/net/tcp every 5 ms, counting only the connections of the measured process (the proxy, or the bench for direct calls); with Linux's loopback port reuse both columns are lower bounds"],
     };
     for (const stream of [false, true]) {
-      const checks: [string, Target][] = [
-        [DIRECT, floorTarget(stack.sim.url, stack.accounts[0], stream)],
-        ["proxy, 1 account", proxyTarget(stack.single.url, "proxy, 1 account", stream)],
+      // Direct calls come from this process's own pools.
+      const checks: [string, Target, number][] = [
+        [DIRECT, floorTarget(stack.sim.url, stack.accounts[0], stream), process.pid],
+        ["proxy, 1 account", proxyTarget(stack.single.url, "proxy, 1 account", stream), stack.single.proc.pid],
       ];
-      for (const [name, target] of checks) {
+      for (const [name, target, pid] of checks) {
         await runLoad(target, { concurrency: 4, requests: 20 });
-        const watch = new ConnectionWatcher(simPort);
+        const watch = new ConnectionWatcher(simPort, pid);
         const r = await runLoad(target, { concurrency: 4, requests: 100 });
         const { opened, timeWait } = watch.stop();
         reuse.rows.push([name, stream ? "stream" : "non-stream", r.count, opened, timeWait]);
