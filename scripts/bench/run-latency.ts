@@ -35,7 +35,10 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
   const levels = ctx.quick ? [1, 8, 32] : [1, 8, 32, 64];
   const rounds = ctx.quick ? 2 : 4;
   const sliceMs = ctx.quick ? 400 : 1_000;
-  const warmupMs = ctx.quick ? 500 : 1_000;
+  // Long enough for V8 to finish optimizing every path (a gateway with more code takes longer
+  // to settle: seconds of JIT work after start-up), so the slices measure steady state.
+  const warmupMs = ctx.quick ? 500 : 3_000;
+  const warmupConcurrency = ctx.quick ? 8 : 32;
 
   const entries: { target: Target; pid?: number }[] = [
     { target: floorTarget(stack.sim.url, stack.accounts[0]) },
@@ -48,7 +51,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
   if (stack.portkey) entries.push({ target: portkeyTarget(stack.portkey.url, stack.sim.url, stack.accounts[0]), pid: stack.portkey.proc.pid });
 
   progress(`latency: warm-up ${warmupMs} ms per path`);
-  for (const e of entries) await runLoad(e.target, { concurrency: 8, durationMs: warmupMs });
+  for (const e of entries) await runLoad(e.target, { concurrency: warmupConcurrency, durationMs: warmupMs });
 
   const paths: PathStats[] = entries.map((e) => ({ target: e.target.name, pid: e.pid, byConcurrency: new Map(), peakRss: 0, idleRssAfter: NaN }));
   const simPid = stack.sim.proc.pid;
@@ -140,7 +143,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
   const section: Section = {
     title: "Latency and throughput (non-stream)",
     method: [
-      `Closed loop: at each concurrency, that many workers each send the next request as soon as the previous answer is read (undici keep-alive pool, one connection per worker). ${rounds} rounds; in each round every path runs a ${sliceMs} ms slice, the order rotating per round (A B C D, B C D A, …). Each path was warmed up for ${warmupMs} ms at concurrency 8 first.`,
+      `Closed loop: at each concurrency, that many workers each send the next request as soon as the previous answer is read (undici keep-alive pool, one connection per worker). ${rounds} rounds; in each round every path runs a ${sliceMs} ms slice, the order rotating per round (A B C D, B C D A, …). Each path was warmed up for ${warmupMs} ms at concurrency ${warmupConcurrency} first (until V8 has optimized its code: steady state, as a gateway that runs for hours).`,
       `The ${MINIMAL_NAME} (scripts/bench/minimal-proxy.ts) is the baseline of issue 12: raw \`node:http\` that parses the OpenAI body, builds the OCI body with the proxy's own \`toOciChatRequest\` and \`chatDetailsJson\`, signs it with the proxy's \`RequestSigner\` (key parsed once), forwards it over a keep-alive agent and translates the answer back with \`fromOciChatResponse\` — nothing else (no auth, validation, pool, limits, logs or metrics). It is bundled by esbuild and run with the same Node flags as the proxy.`,
       `"${TRACED_NAME}" is a second copy of the one-account proxy with \`OTEL_EXPORTER_OTLP_ENDPOINT\` pointing at a local OTLP/HTTP receiver (protobuf, the SDK's batch processor): a span per request and one per upstream attempt, exported while the load runs.`,
       `The direct path is the same chat call made straight to the simulator, signed in the bench process with \`signRequestHeaders\` and a \`KeyObject\` parsed once. Every path answers the same prompt (\`max_tokens\` ${MAX_TOKENS}) from the same simulator process, which verifies every signature. "gateway CPU" is the proxy's (or Portkey's) utime+stime from /proc over the slices, divided by the requests; the simulator and the load generator run on the same 2 cores, so the direct path is also what the machine can do with one hop less.`,
