@@ -7,7 +7,7 @@
  */
 import { startOtlpReceiver } from "../../test/helpers/otlp-receiver";
 import type { BenchContext } from "./context";
-import { accountsFile, makeAccounts, portkeyTarget, proxyConfig, type BenchAccount } from "./fixtures";
+import { accountsFile, createTeamKey, makeAccounts, portkeyTarget, proxyConfig, type BenchAccount } from "./fixtures";
 import { runLoad } from "./load";
 import { rssMiB } from "./proc-stats";
 import {
@@ -25,6 +25,8 @@ export interface CoreStack {
   accounts: BenchAccount[];
   sim: SimulatorProcess;
   single: ProxyProcess;
+  /** A team key of the one-account proxy (limits far above the bench's rates). */
+  teamKey: string;
   /** The same one-account proxy with OTEL_* set: every request exported as spans. */
   traced: ProxyProcess;
   /** Spans the traced proxy exported (proof the tracing path really ran). */
@@ -64,6 +66,8 @@ export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
     }),
   ]);
 
+  const teamKey = await createTeamKey(single.url);
+
   let portkey: PortkeyProcess | undefined;
   let portkeyUnavailable: string | undefined;
   if (ctx.portkey) {
@@ -95,6 +99,7 @@ export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
     accounts,
     sim,
     single,
+    teamKey,
     traced,
     spansReceived: () => receiver.spans.length,
     pool,

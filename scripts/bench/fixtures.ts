@@ -127,10 +127,10 @@ export function floorTarget(simUrl: string, account: BenchAccount, stream = fals
   };
 }
 
-/** An OpenAI chat completion through the proxy. */
-export function proxyTarget(proxyUrl: string, name: string, stream = false): Target {
+/** An OpenAI chat completion through the proxy (with the admin key, or `apiKey`: a team key). */
+export function proxyTarget(proxyUrl: string, name: string, stream = false, apiKey = API_KEY): Target {
   const body = openAIBody(MODEL, stream);
-  const headers = { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" };
+  const headers = { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
   return { name, origin: proxyUrl, path: "/v1/chat/completions", stream, streamEndMarker: stream ? "[DONE]" : undefined, make: () => ({ headers, body }) };
 }
 
@@ -181,4 +181,20 @@ export function portkeyTarget(portkeyUrl: string, simUrl: string, account: Bench
     "x-portkey-oracle-compartment-id": account.account.tenancy,
   };
   return { name: "Portkey gateway 1.15.2", origin: portkeyUrl, path: "/v1/chat/completions", stream, streamEndMarker: stream ? "[DONE]" : undefined, make: () => ({ headers, body }) };
+}
+
+/**
+ * Creates a team key on a running proxy through its admin API, limited the way a platform
+ * team would limit one (its model, rpm, tpm, daily tokens) but far above the bench's rates,
+ * so every request goes through admission and usage counting and none is refused.
+ */
+export async function createTeamKey(proxyUrl: string): Promise<string> {
+  const res = await fetch(`${proxyUrl}/admin/keys`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${API_KEY}`, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench", models: [MODEL], rpm: 10_000_000, tpm: 1_000_000_000, daily_tokens: 1_000_000_000_000 }),
+  });
+  const json = (await res.json()) as { key?: string };
+  if (res.status !== 201 || !json.key) throw new Error(`POST /admin/keys answered ${res.status}: ${JSON.stringify(json)}`);
+  return json.key;
 }

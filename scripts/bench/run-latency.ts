@@ -15,6 +15,7 @@ import { delta, num, type Section, type Table } from "./report";
 export const MINIMAL_NAME = "minimal translating proxy";
 const SINGLE_NAME = "proxy, 1 account";
 const TRACED_NAME = "proxy, 1 account, tracing on";
+const TEAM_KEY_NAME = "proxy, 1 account, team key";
 
 export interface PathStats {
   target: string;
@@ -45,6 +46,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
     { target: proxyTarget(stack.minimal.url, MINIMAL_NAME), pid: stack.minimal.proc.pid },
     { target: proxyTarget(stack.single.url, SINGLE_NAME), pid: stack.single.proc.pid },
     { target: proxyTarget(stack.traced.url, TRACED_NAME), pid: stack.traced.proc.pid },
+    { target: proxyTarget(stack.single.url, TEAM_KEY_NAME, false, stack.teamKey), pid: stack.single.proc.pid },
     { target: proxyTarget(stack.pool.url, "proxy, 3-account pool"), pid: stack.pool.proc.pid },
     ...frontDoorTargets(stack.single.url).map((target) => ({ target, pid: stack.single.proc.pid })),
   ];
@@ -136,7 +138,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
   }
   printTable(doors);
 
-  const headlines = [...costRatios(paths, levels), ...tracingCost(paths, levels, stack.spansReceived())];
+  const headlines = [...costRatios(paths, levels), ...tracingCost(paths, levels, stack.spansReceived()), ...teamKeyCost(paths, levels)];
   for (const line of headlines) process.stdout.write(`${line}\n`);
 
   const errors = paths.flatMap((p) => [...p.byConcurrency.values()].filter((m) => m.result.errors > 0).map((m) => `${p.target} c=${m.result.concurrency}: ${m.result.errors} errors, first: ${m.result.firstError}`));
@@ -145,6 +147,7 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
     method: [
       `Closed loop: at each concurrency, that many workers each send the next request as soon as the previous answer is read (undici keep-alive pool, one connection per worker). ${rounds} rounds; in each round every path runs a ${sliceMs} ms slice, the order rotating per round (A B C D, B C D A, …). Each path was warmed up for ${warmupMs} ms at concurrency ${warmupConcurrency} first (until V8 has optimized its code: steady state, as a gateway that runs for hours).`,
       `The ${MINIMAL_NAME} (scripts/bench/minimal-proxy.ts) is the baseline of issue 12: raw \`node:http\` that parses the OpenAI body, builds the OCI body with the proxy's own \`toOciChatRequest\` and \`chatDetailsJson\`, signs it with the proxy's \`RequestSigner\` (key parsed once), forwards it over a keep-alive agent and translates the answer back with \`fromOciChatResponse\` — nothing else (no auth, validation, pool, limits, logs or metrics). It is bundled by esbuild and run with the same Node flags as the proxy.`,
+      `"${TEAM_KEY_NAME}" is the one-account proxy called with a team key (made through \`POST /admin/keys\` with its model, rpm, tpm and daily tokens set far above the bench's rates) instead of the admin key: every request is admitted against the key's limits and its usage counted.`,
       `"${TRACED_NAME}" is a second copy of the one-account proxy with \`OTEL_EXPORTER_OTLP_ENDPOINT\` pointing at a local OTLP/HTTP receiver (protobuf, the SDK's batch processor): a span per request and one per upstream attempt, exported while the load runs.`,
       `The direct path is the same chat call made straight to the simulator, signed in the bench process with \`signRequestHeaders\` and a \`KeyObject\` parsed once. Every path answers the same prompt (\`max_tokens\` ${MAX_TOKENS}) from the same simulator process, which verifies every signature. "gateway CPU" is the proxy's (or Portkey's) utime+stime from /proc over the slices, divided by the requests; the simulator and the load generator run on the same 2 cores, so the direct path is also what the machine can do with one hop less.`,
     ],
@@ -191,16 +194,26 @@ function costRatios(paths: PathStats[], levels: number[]): string[] {
 
 /** What tracing costs: the traced copy of the one-account proxy against the untraced one, same rounds. */
 function tracingCost(paths: PathStats[], levels: number[], spans: number): string[] {
+  const figures = versusPlainProxy(paths, levels, TRACED_NAME);
+  return figures ? [`Tracing on (OTLP/HTTP to a local receiver, ${spans} spans received): ${figures}.`] : [];
+}
+
+/** What a team key costs over the admin key: admission against its limits and usage counting. */
+function teamKeyCost(paths: PathStats[], levels: number[]): string[] {
+  const figures = versusPlainProxy(paths, levels, TEAM_KEY_NAME);
+  return figures ? [`Team key instead of the admin key (admission against rpm, tpm and daily tokens, usage counted): ${figures}.`] : [];
+}
+
+/** A variant of the one-account proxy against the plain path of the same rounds: p50 at c=1, req/s and CPU at 32. */
+function versusPlainProxy(paths: PathStats[], levels: number[], name: string): string | undefined {
   const plain = paths.find((p) => p.target === SINGLE_NAME);
-  const traced = paths.find((p) => p.target === TRACED_NAME);
-  if (!plain || !traced) return [];
+  const variant = paths.find((p) => p.target === name);
   const top = levels.includes(32) ? 32 : levels[levels.length - 1];
-  const p1 = plain.byConcurrency.get(1)?.summary;
-  const t1 = traced.byConcurrency.get(1)?.summary;
-  const pTop = plain.byConcurrency.get(top);
-  const tTop = traced.byConcurrency.get(top);
-  if (!p1 || !t1 || !pTop || !tTop) return [];
-  return [
-    `Tracing on (OTLP/HTTP to a local receiver, ${spans} spans received): p50 at concurrency 1 ${delta(t1.p50 - p1.p50)} ms, req/s at concurrency ${top} ×${num(tTop.summary.rps / pTop.summary.rps, 2)}, CPU ${delta(Math.round((tTop.gatewayCpuMsPerReq - pTop.gatewayCpuMsPerReq) * 1000))} µs per request.`,
-  ];
+  const p1 = plain?.byConcurrency.get(1)?.summary;
+  const v1 = variant?.byConcurrency.get(1)?.summary;
+  const pTop = plain?.byConcurrency.get(top);
+  const vTop = variant?.byConcurrency.get(top);
+  if (!p1 || !v1 || !pTop || !vTop) return undefined;
+  const cpuUs = Math.round((vTop.gatewayCpuMsPerReq - pTop.gatewayCpuMsPerReq) * 1000);
+  return `p50 at concurrency 1 ${delta(v1.p50 - p1.p50)} ms, req/s at concurrency ${top} ×${num(vTop.summary.rps / pTop.summary.rps, 2)}, CPU ${delta(cpuUs)} µs per request`;
 }
