@@ -37,6 +37,13 @@ test("stopping the demo stops the proxy and the simulator it started", async () 
   const proxyUrl = /Base URL: (http:\/\/127\.0\.0\.1:\d+)\/v1/.exec(out)![1];
   const simulatorUrl = /simulated OCI at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
   expect((await fetch(`${proxyUrl}/health`)).status).toBe(200);
+  // The printed dashboard and metrics addresses answer: the page, and the streamed answer counted.
+  const dashboard = /Dashboard: (\S+)/.exec(out)![1];
+  const page = await fetch(dashboard);
+  expect(page.headers.get("content-type")).toContain("text/html");
+  const apiKey = /API key:\s+(\S+)/.exec(out)![1];
+  const metrics = await fetch(/Metrics:\s+(\S+)/.exec(out)![1], { headers: { authorization: `Bearer ${apiKey}` } });
+  expect(await metrics.text()).toMatch(/^ociai_requests_total\{endpoint="\/v1\/chat\/completions",model="grok-4",status="200",key="admin"\} 1$/m);
 
   demo.kill("SIGTERM");
   expect(await exited).toBe(0);
