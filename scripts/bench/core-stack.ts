@@ -37,8 +37,8 @@ export interface CoreStack {
   portkey?: PortkeyProcess;
   /** Why Portkey is not benchmarked, when it is not. */
   portkeyUnavailable?: string;
-  /** RSS (MiB) of each gateway right after start-up, before any request. */
-  freshRss: Record<string, number>;
+  /** RSS (MiB) of each gateway process (by pid) right after start-up, before any request. */
+  freshRss: Map<number, number>;
   stop(): Promise<void>;
 }
 
@@ -47,11 +47,13 @@ export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
   const sim = await startSimulatorProcess({ accountsFile: accountsFile(ctx.dir, accounts, "core"), logDir: ctx.logDir, name: "sim-core" });
   const singleCfg = proxyConfig(ctx.dir, "core-single", [{ account: accounts[0], endpoint: sim.url }]);
   const poolCfg = proxyConfig(ctx.dir, "core-pool", accounts.map((account) => ({ account, endpoint: sim.url })));
+  // Its own copy of the config: each proxy keeps team keys in a state file beside its config.
+  const tracedCfg = proxyConfig(ctx.dir, "core-traced", [{ account: accounts[0], endpoint: sim.url }]);
   const receiver = await startOtlpReceiver();
   const [single, traced, pool, minimal] = await Promise.all([
     startProxyProcess({ configFile: singleCfg.file, logDir: ctx.logDir, name: "proxy-single" }),
     startProxyProcess({
-      configFile: singleCfg.file,
+      configFile: tracedCfg.file,
       logDir: ctx.logDir,
       name: "proxy-traced",
       // A queue deep enough that no span is dropped at the bench's rates (the default 2048 drops).
@@ -91,8 +93,8 @@ export async function startCoreStack(ctx: BenchContext): Promise<CoreStack> {
 
   // Let the multi-account proxy's first background health round finish before measuring.
   await sleep(300);
-  const freshRss: Record<string, number> = { single: rssMiB(single.proc.pid), traced: rssMiB(traced.proc.pid), pool: rssMiB(pool.proc.pid), minimal: rssMiB(minimal.proc.pid) };
-  if (portkey) freshRss.portkey = rssMiB(portkey.proc.pid);
+  const gatewayPids = [single, traced, pool, minimal, portkey].flatMap((g) => (g ? [g.proc.pid] : []));
+  const freshRss = new Map(gatewayPids.map((pid) => [pid, rssMiB(pid)]));
   await sim.reset();
 
   return {

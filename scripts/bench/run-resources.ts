@@ -27,15 +27,15 @@ export async function runResources(ctx: BenchContext, stack: CoreStack, latency:
   const headlines: string[] = [];
 
   if (latency) {
-    // Front doors run in the "proxy, 1 account" process: one memory row for it.
-    const gateways = latency.paths.filter((p) => p.pid && !p.target.includes("/v1/"));
-    const freshKey = (name: string) => (name.includes("pool") ? "pool" : name.includes("Portkey") ? "portkey" : name.includes("minimal") ? "minimal" : "single");
+    // One memory row per process: the front doors and the team key run in the "proxy, 1
+    // account" process, whose row is its first path's.
+    const gateways = latency.paths.filter((p, i) => p.pid && latency.paths.findIndex((q) => q.pid === p.pid) === i);
     const memory: Table = {
       title: "Gateway memory (RSS, MiB) and CPU time per request (ms, utime+stime from /proc)",
       columns: ["gateway", "RSS fresh", "RSS peak under load", "RSS idle after load", ...latency.levels.map((c) => `CPU/req c=${c}`)],
       rows: gateways.map((p) => [
         p.target,
-        num(stack.freshRss[freshKey(p.target)] ?? NaN, 1),
+        num(stack.freshRss.get(p.pid!) ?? NaN, 1),
         num(p.peakRss, 1),
         num(p.idleRssAfter, 1),
         ...latency.levels.map((c) => num(p.byConcurrency.get(c)!.gatewayCpuMsPerReq)),
