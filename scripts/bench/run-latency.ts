@@ -158,6 +158,11 @@ export async function runLatency(ctx: BenchContext, stack: CoreStack): Promise<L
   return { section, levels, paths };
 }
 
+/** The concurrency whose req/s the headlines compare: 32, or the highest level run. */
+function throughputLevel(levels: number[]): number {
+  return levels.includes(32) ? 32 : levels[levels.length - 1];
+}
+
 /**
  * Issue 12's cost targets: the proxy's added p50 at concurrency 1 within 1.2× the minimal
  * proxy's, and its req/s at concurrency 32 at least 0.9× the minimal proxy's.
@@ -180,7 +185,7 @@ function costRatios(paths: PathStats[], levels: number[]): string[] {
       `Added p50 at concurrency 1: proxy ${num(proxyAdded)} ms, ${MINIMAL_NAME} ${num(minimalAdded)} ms — ratio ${num(ratio, 2)} (target ≤ 1.2: ${ratio <= 1.2 ? "met" : "not met"}).`,
     );
   }
-  const top = levels.includes(32) ? 32 : levels[levels.length - 1];
+  const top = throughputLevel(levels);
   const m32 = at(minimal, top);
   const p32 = at(proxy, top);
   if (m32 && p32) {
@@ -208,7 +213,7 @@ function teamKeyCost(paths: PathStats[], levels: number[]): string[] {
 function versusPlainProxy(paths: PathStats[], levels: number[], name: string): string | undefined {
   const plain = paths.find((p) => p.target === SINGLE_NAME);
   const variant = paths.find((p) => p.target === name);
-  const top = levels.includes(32) ? 32 : levels[levels.length - 1];
+  const top = throughputLevel(levels);
   const p1 = plain?.byConcurrency.get(1)?.summary;
   const v1 = variant?.byConcurrency.get(1)?.summary;
   const pTop = plain?.byConcurrency.get(top);
