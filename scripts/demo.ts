@@ -124,12 +124,12 @@ gpt-oss-120b = openai.gpt-oss-120b
   });
 
   const apiKey = /^api_key\s*=\s*(\S+)/m.exec(readFileSync(configFile, "utf8"))![1];
-  const baseURL = `http://127.0.0.1:${listening}/v1`;
+  const origin = `http://127.0.0.1:${listening}`;
+  const baseURL = `${origin}/v1`;
   const curl = `curl -N ${baseURL}/chat/completions -H "Authorization: Bearer ${apiKey}" -H "Content-Type: application/json" \\\n  -d '{"model":"grok-4","stream":true,"messages":[{"role":"user","content":"Hello from the demo"}]}'`;
 
   console.log(`\n=== OCI AI Proxy demo (simulated OCI at ${simulator!.url}) ===`);
   console.log(`Base URL: ${baseURL}\nAPI key:  ${apiKey}\nModels:   grok-4, grok-3-mini, llama-3.3-70b, command-r-plus, gpt-oss-120b`);
-  const origin = `http://127.0.0.1:${listening}`;
   console.log(`Dashboard: ${origin}/dashboard (paste the API key)\nMetrics:   ${origin}/metrics (Prometheus; send the API key as Bearer)\n`);
   console.log(`Try it:\n${curl}\n`);
   console.log("Streaming one answer now:\n");
